@@ -1,0 +1,31 @@
+// Graph events that move the cut line, turned into one small request.
+// Only a drag of the line (relayout of shapes[0]) or a click on the plot
+// produces a value; zoom, pan and autosize return no_update and never reach
+// the server.
+window.dash_clientside = Object.assign({}, window.dash_clientside, {
+  hclust: {
+    graphCut: function (relayoutData, clickData) {
+      const noUpdate = window.dash_clientside.no_update;
+      const triggered = window.dash_clientside.callback_context.triggered.map((t) => t.prop_id);
+      if (triggered.some((p) => p.endsWith(".clickData")) && clickData) {
+        let y;
+        if (clickData.yvals && clickData.yvals.length) {
+          y = clickData.yvals[0];
+        } else if (clickData.points && clickData.points.length) {
+          y = clickData.points[0].y;
+        }
+        if (typeof y === "number" && isFinite(y)) {
+          return { y: y, source: "click", t: Date.now() };
+        }
+      }
+      if (triggered.some((p) => p.endsWith(".relayoutData")) && relayoutData) {
+        // A body drag sets y0 and y1; an end-handle drag sets one end only.
+        const y = relayoutData["shapes[0].y0"] !== undefined ? relayoutData["shapes[0].y0"] : relayoutData["shapes[0].y1"];
+        if (typeof y === "number" && isFinite(y)) {
+          return { y: y, source: "drag", t: Date.now() };
+        }
+      }
+      return noUpdate;
+    },
+  },
+});

@@ -1,0 +1,23 @@
+"""Thin adapters between the page and the pure layers: unpack, call, return."""
+
+from dash import Dash
+
+from callbacks import cut, data, linkage
+from config import Settings
+from state.session_store import SessionStore
+
+
+def register_callbacks(app: Dash, store: SessionStore, settings: Settings) -> None:
+    """Register every callback of the app.
+
+    Parameters
+    ----------
+    app : dash.Dash
+    store : SessionStore
+        Server-side data for all sessions; callbacks reach it only through
+        the keys the browser sends.
+    settings : Settings
+    """
+    data.register(app, store, settings)
+    linkage.register(app, store, settings)
+    cut.register(app, store)

@@ -1,0 +1,36 @@
+"""Small pieces every callback module shares: error types, messages, patches."""
+
+from __future__ import annotations
+
+from dash import Patch, html
+
+from hclust import ClusteringError
+from loaders import DataError
+from state.session_store import SessionExpiredError
+
+# The app's own errors: their messages are written for the user and shown
+# as they are. Anything else is a bug and is left to raise.
+USER_ERRORS = (ClusteringError, DataError, SessionExpiredError)
+
+
+def message(*lines: str, kind: str = "info") -> list[html.P]:
+    """Paragraphs for the message area; ``kind`` is ``info``, ``warning`` or ``error``."""
+    return [html.P(line, className=f"msg msg-{kind}") for line in lines if line]
+
+
+def error_message(error: Exception, context: str = "") -> list[html.P]:
+    """The message for one of :data:`USER_ERRORS`, optionally prefixed with what was attempted."""
+    text = str(error)
+    text = text[0].upper() + text[1:] if text else "Something went wrong"
+    return message(f"{context}{text}.".replace("..", "."), kind="error")
+
+
+def patch_from(updates: dict[tuple, object]) -> Patch:
+    """Turn a figure builder's ``{path: value}`` updates into a Dash ``Patch``."""
+    patch = Patch()
+    for path, value in updates.items():
+        target = patch
+        for key in path[:-1]:
+            target = target[key]
+        target[path[-1]] = value
+    return patch

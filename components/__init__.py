@@ -1,0 +1,1 @@
+"""Dash layout builders: functions that return components."""

@@ -1,0 +1,25 @@
+"""Every component id, in one place. The ids marked public are a test contract."""
+
+# Public (issue "core workflow"): tests and other features rely on these.
+DATASET = "dataset"
+UPLOAD = "upload"
+METHOD = "method"
+METRIC = "metric"
+TRUNCATE_P = "truncate-p"
+DENDROGRAM = "dendrogram"
+SCATTER = "scatter"
+CUT_HEIGHT = "cut-height"
+N_CLUSTERS = "n-clusters"
+COPHENETIC = "cophenetic"
+MESSAGE = "message"
+
+# Internal.
+SESSION = "session-store"
+DATA_REF = "data-ref-store"
+VIEW = "view-store"
+GRAPH_CUT = "graph-cut-store"
+ANNOTATE_ABOVE = "annotate-above"
+DATA_SUMMARY = "data-summary"
+CLUSTER_SUMMARY = "cluster-summary"
+METHOD_HELP = "method-help"
+SCATTER_CAPTION = "scatter-caption"

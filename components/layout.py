@@ -1,0 +1,262 @@
+"""The page: a control sidebar and the linked dendrogram and scatter."""
+
+from __future__ import annotations
+
+import uuid
+
+from dash import dcc, html
+
+from components import ids
+from hclust import LINKAGE_METHODS, METRICS
+from hclust.aids import DEFAULT_ELBOW_MERGES
+from hclust.dendrogram import DEFAULT_TRUNCATE_P
+from hclust.options import DEFAULT_METHOD, DEFAULT_METRIC, EUCLIDEAN
+from loaders import BUILTIN_DATASETS, DEFAULT_DATASET
+
+GRAPH_CONFIG = {
+    "displaylogo": False,
+    "responsive": True,
+    "modeBarButtonsToRemove": ["lasso2d", "select2d"],
+    "toImageButtonOptions": {"format": "png", "scale": 2},
+}
+DENDROGRAM_CONFIG = {**GRAPH_CONFIG, "edits": {"shapePosition": True}}
+
+
+def build_layout(max_upload_mb: int) -> html.Div:
+    """The whole page, built per page load (each load gets a fresh session id).
+
+    Parameters
+    ----------
+    max_upload_mb : int
+        Shown in the drop zone, so nobody has to guess the limit.
+    """
+    return html.Div(
+        className="app",
+        children=[
+            dcc.Store(id=ids.SESSION, data=uuid.uuid4().hex),
+            dcc.Store(id=ids.DATA_REF),
+            dcc.Store(id=ids.VIEW),
+            dcc.Store(id=ids.GRAPH_CUT),
+            header(),
+            html.Div(
+                className="body",
+                children=[
+                    html.Aside(
+                        className="sidebar",
+                        children=[data_controls(max_upload_mb), linkage_controls(), cut_controls()],
+                    ),
+                    html.Main(className="main", children=[results_strip(), graphs()]),
+                ],
+            ),
+        ],
+    )
+
+
+def header() -> html.Header:
+    """Title bar."""
+    return html.Header(
+        className="header",
+        children=[
+            html.H1("hclust-explorer"),
+            html.Span("hierarchical clustering, step by step", className="tagline"),
+        ],
+    )
+
+
+def _section(step: str, title: str, children: list) -> html.Section:
+    return html.Section(
+        className="panel",
+        children=[html.H2([html.Span(step, className="step"), title]), *children],
+    )
+
+
+def _field(label: str, control, hint: str | None = None, html_for: str | None = None) -> html.Div:
+    children = [html.Label(label, htmlFor=html_for), control]
+    if hint:
+        children.append(html.Div(hint, className="hint"))
+    return html.Div(className="field", children=children)
+
+
+def data_controls(max_upload_mb: int) -> html.Section:
+    """Step 1: choose a built-in dataset or upload a CSV."""
+    return _section(
+        "1",
+        "Data",
+        [
+            _field(
+                "Example dataset",
+                dcc.Dropdown(
+                    id=ids.DATASET,
+                    options=[
+                        {"label": d.title, "value": d.key, "title": d.description} for d in BUILTIN_DATASETS.values()
+                    ],
+                    value=DEFAULT_DATASET,
+                    clearable=False,
+                    searchable=False,
+                ),
+                html_for=ids.DATASET,
+            ),
+            dcc.Upload(
+                id=ids.UPLOAD,
+                className="upload",
+                children=html.Div(
+                    [
+                        html.Strong("Drop a CSV here"),
+                        " or click to choose",
+                        html.Div(f"numeric columns are the features · up to {max_upload_mb} MB", className="hint"),
+                    ]
+                ),
+                multiple=False,
+                accept=".csv,.tsv,.txt,text/csv,text/plain",
+            ),
+            html.Div(id=ids.DATA_SUMMARY, className="data-summary"),
+        ],
+    )
+
+
+def method_options(metric: str) -> list[dict]:
+    """Linkage method options; those needing euclidean say so and are off for other metrics."""
+    return [
+        {
+            "label": f"{m.label} (euclidean only)" if m.needs_euclidean else m.label,
+            "value": m.name,
+            "title": m.description,
+            "disabled": m.needs_euclidean and metric != EUCLIDEAN,
+        }
+        for m in LINKAGE_METHODS.values()
+    ]
+
+
+def metric_options(method: str) -> list[dict]:
+    """Metric options; only euclidean stays on for methods that need it."""
+    euclidean_only = LINKAGE_METHODS[method].needs_euclidean if method in LINKAGE_METHODS else False
+    return [
+        {
+            "label": m.label,
+            "value": m.name,
+            "title": m.description,
+            "disabled": euclidean_only and m.name != EUCLIDEAN,
+        }
+        for m in METRICS.values()
+    ]
+
+
+def linkage_controls() -> html.Section:
+    """Step 2: linkage method and distance metric."""
+    return _section(
+        "2",
+        "Linkage",
+        [
+            _field(
+                "Method",
+                dcc.Dropdown(
+                    id=ids.METHOD,
+                    options=method_options(DEFAULT_METRIC),
+                    value=DEFAULT_METHOD,
+                    clearable=False,
+                    searchable=False,
+                ),
+                html_for=ids.METHOD,
+            ),
+            _field(
+                "Distance metric",
+                dcc.Dropdown(
+                    id=ids.METRIC,
+                    options=metric_options(DEFAULT_METHOD),
+                    value=DEFAULT_METRIC,
+                    clearable=False,
+                    searchable=False,
+                ),
+                html_for=ids.METRIC,
+            ),
+            html.Div(id=ids.METHOD_HELP, className="hint"),
+        ],
+    )
+
+
+def _number(component_id: str, **kwargs) -> dcc.Input:
+    return dcc.Input(id=component_id, type="number", debounce=0.6, className="number", **kwargs)
+
+
+def cut_controls() -> html.Section:
+    """Step 3: where to cut (height or k) and how much of the tree to show."""
+    return _section(
+        "3",
+        "Cut",
+        [
+            html.Div(
+                className="field-row",
+                children=[
+                    _field("Cut height", _number(ids.CUT_HEIGHT, min=0, step="any"), html_for=ids.CUT_HEIGHT),
+                    _field("Clusters k", _number(ids.N_CLUSTERS, min=1, step=1), html_for=ids.N_CLUSTERS),
+                ],
+            ),
+            html.Div(
+                "Drag the dashed line, click the dendrogram, or type a height or k. "
+                f"The first cut uses the elbow of the last {DEFAULT_ELBOW_MERGES} merge heights.",
+                className="hint",
+            ),
+            html.Div(
+                className="field-row",
+                children=[
+                    _field(
+                        "Leaves shown (p)",
+                        _number(ids.TRUNCATE_P, min=2, max=500, step=1, value=DEFAULT_TRUNCATE_P),
+                        html_for=ids.TRUNCATE_P,
+                    ),
+                    _field(
+                        "Label heights above",
+                        _number(ids.ANNOTATE_ABOVE, min=0, step="any", placeholder="auto"),
+                        html_for=ids.ANNOTATE_ABOVE,
+                    ),
+                ],
+            ),
+        ],
+    )
+
+
+def results_strip() -> html.Div:
+    """The live numbers above the graphs, and the message line."""
+    return html.Div(
+        className="results",
+        children=[
+            html.Div(
+                className="stats",
+                children=[
+                    html.Div(
+                        className="stat",
+                        title="Correlation of the tree's cophenetic distances with the original ones (1 is perfect)",
+                        children=[
+                            html.Span("Cophenetic correlation", className="stat-label"),
+                            html.Span(id=ids.COPHENETIC, className="stat-value", children="…"),
+                        ],
+                    ),
+                    html.Div(id=ids.CLUSTER_SUMMARY, className="cluster-summary"),
+                ],
+            ),
+            html.Div(id=ids.MESSAGE, className="message", role="status", **{"aria-live": "polite"}),
+        ],
+    )
+
+
+def graphs() -> html.Div:
+    """The dendrogram and the scatter, side by side."""
+    return html.Div(
+        className="graphs",
+        children=[
+            html.Div(
+                className="card dendrogram-card",
+                children=[
+                    html.H3("Dendrogram"),
+                    dcc.Graph(id=ids.DENDROGRAM, config=DENDROGRAM_CONFIG, className="graph"),
+                ],
+            ),
+            html.Div(
+                className="card scatter-card",
+                children=[
+                    html.H3(["Samples ", html.Span(id=ids.SCATTER_CAPTION, className="caption")]),
+                    dcc.Graph(id=ids.SCATTER, config=GRAPH_CONFIG, className="graph"),
+                ],
+            ),
+        ],
+    )

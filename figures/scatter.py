@@ -1,0 +1,95 @@
+"""The samples in a plane, colored by cluster like the dendrogram."""
+
+from __future__ import annotations
+
+import numpy as np
+import plotly.graph_objects as go
+
+from figures.dendrogram import FigureUpdates
+from figures.style import CLUSTER_COLORS, GRID_COLOR, base_layout, color_slots, slot_colorscale, typed_array
+from hclust import Cut, Projection
+
+
+def scatter_figure(
+    projection: Projection,
+    cut: Cut,
+    sample_names: tuple[str, ...] | None,
+    webgl: bool,
+    revision: str = "",
+) -> go.Figure:
+    """Scatter the samples, colored by their cluster.
+
+    Parameters
+    ----------
+    projection : Projection
+        Where each sample goes and what the axes mean.
+    cut : Cut
+        The current clusters; colors match :func:`figures.dendrogram.dendrogram_figure`.
+    sample_names : tuple of str, optional
+        Shown on hover; the row index otherwise.
+    webgl : bool
+        Draw with ``Scattergl`` (for thousands of points).
+    revision : str
+        ``uirevision``: zoom and pan survive cut updates.
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+        One trace whose ``marker.color`` holds palette slots and whose
+        ``customdata`` holds cluster ids (see :func:`cut_updates`).
+    """
+    trace_type = go.Scattergl if webgl else go.Scatter
+    n = projection.x.size
+    hover_name = "%{text}" if sample_names is not None else "sample %{pointNumber}"
+    trace = trace_type(
+        x=projection.x,
+        y=projection.y,
+        mode="markers",
+        text=list(sample_names) if sample_names is not None else None,
+        marker={
+            "size": 9 if n <= 1000 else 6 if n <= 10_000 else 4,
+            "colorscale": slot_colorscale(with_neutral=False),
+            "cmin": -0.5,
+            "cmax": len(CLUSTER_COLORS) - 0.5,
+            "line": {"width": 0.5, "color": "white"} if n <= 1000 else {"width": 0},
+            "opacity": 0.9,
+        },
+        hovertemplate=f"<b>{hover_name}</b><br>cluster %{{customdata}}<extra></extra>",
+        name="samples",
+    )
+    figure = go.Figure([trace])
+    figure.update_layout(
+        base_layout(margin={"l": 70, "r": 20, "t": 20, "b": 60}, uirevision=revision, hovermode="closest")
+    )
+    figure.update_xaxes(title=projection.x_title, gridcolor=GRID_COLOR, zeroline=False)
+    figure.update_yaxes(title=projection.y_title, gridcolor=GRID_COLOR, zeroline=False)
+    figure_dict = figure.to_dict()
+    for path, value in cut_updates(cut).items():
+        _set(figure_dict, path, value)
+    return go.Figure(figure_dict, skip_invalid=False)
+
+
+def cut_updates(cut: Cut) -> FigureUpdates:
+    """The parts of the scatter that change with the cut: colors and hover ids.
+
+    Parameters
+    ----------
+    cut : Cut
+
+    Returns
+    -------
+    dict
+        ``{path: value}`` with compact typed arrays (one byte per sample for
+        the colors), so the update stays small at large n.
+    """
+    return {
+        ("data", 0, "marker", "color"): typed_array(color_slots(cut.labels)),
+        ("data", 0, "customdata"): typed_array(np.asarray(cut.labels)),
+    }
+
+
+def _set(tree: dict, path: tuple, value: object) -> None:
+    node = tree
+    for key in path[:-1]:
+        node = node[key]
+    node[path[-1]] = value

@@ -1,0 +1,201 @@
+"""Cut a tree into flat clusters, by height or by number of clusters."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+from scipy.cluster.hierarchy import fcluster
+
+from hclust.errors import ClusteringError
+from hclust.tree import Tree
+
+# Above the top merge any height gives one cluster; the line goes this far up.
+_ABOVE_TOP = 0.05
+
+
+@dataclass(frozen=True, eq=False)
+class Cut:
+    """Flat clusters from one cut of a tree.
+
+    Attributes
+    ----------
+    height : float
+        The cut height ``t`` of ``fcluster(Z, t, 'distance')``.
+    labels : ndarray of int, shape (n,)
+        Cluster id per sample, 1..k, numbered left to right in dendrogram
+        order. The partition is exactly fcluster's; only the ids differ.
+    n_clusters : int
+        k, the number of clusters.
+    note : str
+        Empty, or a sentence for the user (for example, why fewer clusters
+        than asked for were made).
+    """
+
+    height: float
+    labels: np.ndarray
+    n_clusters: int
+    note: str = ""
+
+
+def clusters_at_height(tree: Tree, height: float) -> Cut:
+    """Cut a tree at a height (SciPy's ``distance`` criterion).
+
+    Parameters
+    ----------
+    tree : Tree
+    height : float
+        Samples whose cophenetic distance is at most ``height`` share a
+        cluster.
+
+    Returns
+    -------
+    Cut
+
+    Raises
+    ------
+    ClusteringError
+        If the height is negative or not a finite number.
+
+    Notes
+    -----
+    Time O(n). Numbering left to right in dendrogram order keeps the id of
+    a cluster tied to its place in the dendrogram, so moving the cut does
+    not reshuffle the ids (and colors) of the clusters on its left.
+    """
+    if height is None or not math.isfinite(height) or height < 0:
+        raise ClusteringError(f"the cut height must be a number of at least 0 (got {height!r})")
+    labels = fcluster(tree.linkage, height, criterion="distance")
+    ordered = number_left_to_right(labels, tree.leaf_order)
+    return Cut(height=float(height), labels=ordered, n_clusters=int(ordered.max()))
+
+
+def clusters_for_k(tree: Tree, k: int) -> Cut:
+    """Cut a tree into k clusters (SciPy's ``maxclust`` criterion).
+
+    The cut height is placed inside the range of heights that give k
+    clusters, at a short decimal number near its middle, so the line can be
+    drawn and read.
+
+    Parameters
+    ----------
+    tree : Tree
+    k : int
+        The number of clusters, 1 <= k <= n.
+
+    Returns
+    -------
+    Cut
+        The same partition as ``fcluster(Z, k, 'maxclust')``. When tied merge
+        heights make exactly k clusters impossible, that is fewer than k, as
+        in SciPy, and :attr:`Cut.note` says so.
+
+    Raises
+    ------
+    ClusteringError
+        If k is not a whole number between 1 and n.
+    """
+    n = tree.n_samples
+    if k is None or not float(k).is_integer() or not 1 <= k <= n:
+        raise ClusteringError(f"the number of clusters k must be a whole number from 1 to {n} (got {k!r})")
+    k = int(k)
+    levels = tree.sorted_max_dists
+    reachable = k
+    low, high = _height_range(levels, reachable)
+    while low >= high:  # tied heights: no threshold gives exactly `reachable` clusters
+        reachable -= 1
+        low, high = _height_range(levels, reachable)
+    cut = clusters_at_height(tree, short_number_between(low, high))
+    note = ""
+    if reachable != k:
+        note = (
+            f"No cut gives exactly {k} clusters: merges are tied at height "
+            f"{levels[n - k - 1]:.6g}. Showing {cut.n_clusters}, as SciPy's maxclust does."
+        )
+    return Cut(height=cut.height, labels=cut.labels, n_clusters=cut.n_clusters, note=note)
+
+
+def snap_height(tree: Tree, height: float) -> float:
+    """Round a pointer-given height to a short number giving the same clusters.
+
+    Parameters
+    ----------
+    tree : Tree
+    height : float
+        A height from a drag or a click, with meaningless trailing digits.
+
+    Returns
+    -------
+    float
+        The shortest decimal (in significant digits) that lies in the same
+        range of heights as ``height``, so the cluster count is unchanged.
+        Negative heights become 0.
+    """
+    height = max(float(height), 0.0)
+    levels = tree.sorted_max_dists
+    merged = int(np.searchsorted(levels, height, side="right"))
+    low = levels[merged - 1] if merged > 0 else 0.0
+    high = levels[merged] if merged < levels.size else math.inf
+    return _shortest_in(height, low, high)
+
+
+def number_left_to_right(labels: np.ndarray, leaf_order: np.ndarray) -> np.ndarray:
+    """Renumber cluster ids 1..k in the order clusters appear left to right.
+
+    Parameters
+    ----------
+    labels : ndarray of int, shape (n,)
+        Any cluster ids (such as fcluster's).
+    leaf_order : ndarray of int, shape (n,)
+        Sample indices in dendrogram order.
+
+    Returns
+    -------
+    ndarray of int, shape (n,)
+    """
+    along_leaves = labels[leaf_order]
+    _, first_seen = np.unique(along_leaves, return_index=True)
+    in_order = along_leaves[np.sort(first_seen)]
+    new_id = np.zeros(labels.max() + 1, dtype=np.int64)
+    new_id[in_order] = np.arange(1, in_order.size + 1)
+    return new_id[labels]
+
+
+def short_number_between(low: float, high: float) -> float:
+    """A short decimal number in ``[low, high)``, near the middle.
+
+    Parameters
+    ----------
+    low : float
+    high : float
+        May be ``inf`` (above the top merge).
+
+    Returns
+    -------
+    float
+    """
+    if math.isinf(high):
+        target = low * (1 + _ABOVE_TOP) if low > 0 else 1.0
+        high = math.inf
+    else:
+        target = (low + high) / 2
+    return _shortest_in(target, low, high)
+
+
+def _height_range(levels: np.ndarray, k: int) -> tuple[float, float]:
+    """Heights ``[low, high)`` whose cut gives k clusters (empty if low >= high)."""
+    n = levels.size + 1
+    merged = n - k  # merges at or below the cut
+    low = levels[merged - 1] if merged > 0 else 0.0
+    high = levels[merged] if merged < levels.size else math.inf
+    return float(low), float(high)
+
+
+def _shortest_in(value: float, low: float, high: float) -> float:
+    """Round ``value`` to the fewest significant digits that stay in ``[low, high)``."""
+    for digits in range(1, 17):
+        rounded = float(f"{value:.{digits}g}")
+        if low <= rounded < high:
+            return rounded
+    return float(value)

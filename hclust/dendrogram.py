@@ -1,0 +1,231 @@
+"""Geometry of a truncated dendrogram, from SciPy's ``dendrogram(no_plot=True)``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from scipy.cluster.hierarchy import dendrogram
+
+from hclust.cut import Cut
+from hclust.tree import Tree
+
+# Dots drawn per contracted leaf at most (evenly spaced quantiles of its
+# hidden merge heights); keeps the figure small whatever n is.
+MAX_CONTRACTION_DOTS = 24
+DEFAULT_TRUNCATE_P = 12
+
+
+@dataclass(frozen=True, eq=False)
+class DendrogramGeometry:
+    """Where to draw each piece of a truncated dendrogram.
+
+    Attributes
+    ----------
+    icoord, dcoord : ndarray of shape (m, 4)
+        SciPy's link coordinates: x and height of the four corners of each
+        U-shaped link, one row per displayed merge.
+    link_rows : ndarray of int, shape (m,)
+        For each link, its row in the linkage matrix.
+    leaf_x : ndarray of float, shape (m + 1,)
+        x position of each displayed leaf, left to right.
+    leaf_text : tuple of str
+        Leaf labels: a sample's label or index, or "(size)" for a
+        contracted leaf.
+    leaf_nodes : ndarray of int, shape (m + 1,)
+        The node id of each displayed leaf (< n: a sample; >= n: merge
+        ``id - n``, contracted).
+    contraction_x, contraction_y : ndarray of float
+        Dots at the heights of the merges hidden inside contracted leaves
+        (as ``show_contracted=True`` draws them).
+    """
+
+    icoord: np.ndarray
+    dcoord: np.ndarray
+    link_rows: np.ndarray
+    leaf_x: np.ndarray
+    leaf_text: tuple[str, ...]
+    leaf_nodes: np.ndarray
+    contraction_x: np.ndarray
+    contraction_y: np.ndarray
+
+    @property
+    def merge_x(self) -> np.ndarray:
+        """The x of the top of each link (the middle of its horizontal bar)."""
+        return (self.icoord[:, 1] + self.icoord[:, 2]) / 2
+
+    @property
+    def merge_height(self) -> np.ndarray:
+        """Height of each displayed merge."""
+        return self.dcoord[:, 1]
+
+
+def truncated_geometry(
+    tree: Tree, p: int = DEFAULT_TRUNCATE_P, sample_names: list[str] | None = None
+) -> DendrogramGeometry:
+    """Lay out the last ``p`` merges of a tree, as ``truncate_mode='lastp'``.
+
+    Parameters
+    ----------
+    tree : Tree
+    p : int, default 12
+        Number of leaves to show; clipped to ``[2, n]``.
+    sample_names : list of str, optional
+        Label per sample for the leaves that are single samples; indices
+        when omitted.
+
+    Returns
+    -------
+    DendrogramGeometry
+
+    Notes
+    -----
+    Time O(n) (SciPy's own layout plus one pass to find the hidden merge
+    heights); the result has O(p) links and at most
+    ``p * MAX_CONTRACTION_DOTS`` dots.
+    """
+    n = tree.n_samples
+    p = int(min(max(p, 2), n))
+    layout = dendrogram(
+        tree.linkage,
+        truncate_mode="lastp",
+        p=p,
+        no_plot=True,
+        labels=sample_names,
+        count_sort=False,
+        distance_sort=False,
+    )
+    icoord = np.asarray(layout["icoord"], dtype=float).reshape(-1, 4)
+    dcoord = np.asarray(layout["dcoord"], dtype=float).reshape(-1, 4)
+    leaf_nodes = np.asarray(layout["leaves"], dtype=np.int64)
+    leaf_x = 5.0 + 10.0 * np.arange(leaf_nodes.size)
+    dots_x, dots_y = _contraction_dots(tree, leaf_nodes, leaf_x)
+    return DendrogramGeometry(
+        icoord=icoord,
+        dcoord=dcoord,
+        link_rows=_links_in_drawing_order(tree, p),
+        leaf_x=leaf_x,
+        leaf_text=tuple(str(t) for t in layout["ivl"]),
+        leaf_nodes=leaf_nodes,
+        contraction_x=dots_x,
+        contraction_y=dots_y,
+    )
+
+
+@dataclass(frozen=True, eq=False)
+class LinkColoring:
+    """Cluster ids along each displayed link under a cut (0: above the cut).
+
+    Attributes
+    ----------
+    link : ndarray of int, shape (m,)
+        The whole link lies inside this cluster (its subtree's largest merge
+        height is at most the cut, fcluster's rule), or 0 when it joins
+        clusters.
+    left, right : ndarray of int, shape (m,)
+        The cluster of the link's left and right child, or 0 when that child
+        itself spans several clusters. A leg of a link above the cut is
+        colored with its child's cluster up to the cut line.
+    leaves : ndarray of int, shape (m + 1,)
+        The cluster of each displayed leaf, or 0 for a contracted leaf that
+        the cut splits.
+    """
+
+    link: np.ndarray
+    left: np.ndarray
+    right: np.ndarray
+    leaves: np.ndarray
+
+
+def color_links(tree: Tree, geometry: DendrogramGeometry, cut: Cut) -> LinkColoring:
+    """Which cluster each link, leg and leaf of the drawing belongs to.
+
+    Parameters
+    ----------
+    tree : Tree
+    geometry : DendrogramGeometry
+    cut : Cut
+
+    Returns
+    -------
+    LinkColoring
+
+    Notes
+    -----
+    Time O(p): a few array look-ups per displayed link.
+    """
+    rows = geometry.link_rows
+    n = tree.n_samples
+    children = tree.linkage[rows, :2].astype(np.int64)
+    return LinkColoring(
+        link=_node_clusters(tree, cut, n + rows),
+        left=_node_clusters(tree, cut, children[:, 0]),
+        right=_node_clusters(tree, cut, children[:, 1]),
+        leaves=_node_clusters(tree, cut, geometry.leaf_nodes),
+    )
+
+
+def _node_clusters(tree: Tree, cut: Cut, nodes: np.ndarray) -> np.ndarray:
+    """Cluster id of each node whose whole subtree lies in one cluster, else 0."""
+    n = tree.n_samples
+    merge_rows = np.clip(nodes - n, 0, None)
+    inside = (nodes < n) | (tree.max_dists[merge_rows] <= cut.height)
+    return np.where(inside, cut.labels[tree.first_leaf[nodes]], 0)
+
+
+def _links_in_drawing_order(tree: Tree, p: int) -> np.ndarray:
+    """Linkage rows of the displayed merges, in SciPy's drawing order.
+
+    SciPy appends a link after laying out its left then its right subtree
+    (a post-order walk from the root); nodes with id below ``2n - p`` are
+    leaves of the truncated drawing.
+    """
+    n = tree.n_samples
+    z = tree.linkage
+    first_shown = 2 * n - p
+    order: list[int] = []
+    stack: list[tuple[int, bool]] = [(2 * n - 2, False)]
+    while stack:
+        node, children_done = stack.pop()
+        if node < first_shown:
+            continue
+        row = node - n
+        if children_done:
+            order.append(row)
+        else:
+            stack.append((node, True))
+            stack.append((int(z[row, 1]), False))
+            stack.append((int(z[row, 0]), False))
+    return np.asarray(order, dtype=np.int64)
+
+
+def _contraction_dots(tree: Tree, leaf_nodes: np.ndarray, leaf_x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Heights of the merges hidden inside each contracted leaf."""
+    n = tree.n_samples
+    z = tree.linkage
+    xs: list[np.ndarray] = []
+    ys: list[np.ndarray] = []
+    for node, x in zip(leaf_nodes, leaf_x):
+        if node < n:
+            continue
+        heights = _subtree_merge_heights(z, int(node), n)
+        if heights.size > MAX_CONTRACTION_DOTS:
+            heights = np.quantile(heights, np.linspace(0, 1, MAX_CONTRACTION_DOTS))
+        xs.append(np.full(heights.size, x))
+        ys.append(heights)
+    if not xs:
+        return np.empty(0), np.empty(0)
+    return np.concatenate(xs), np.concatenate(ys)
+
+
+def _subtree_merge_heights(z: np.ndarray, node: int, n: int) -> np.ndarray:
+    heights: list[float] = []
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        if current < n:
+            continue
+        row = current - n
+        heights.append(z[row, 2])
+        stack.extend((int(z[row, 0]), int(z[row, 1])))
+    return np.asarray(heights)

@@ -1,0 +1,72 @@
+"""Two-dimensional views of the samples for the scatter plot."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from sklearn.decomposition import PCA
+
+
+@dataclass(frozen=True, eq=False)
+class Projection:
+    """Samples placed in a plane, with axis titles that say how.
+
+    Attributes
+    ----------
+    x, y : ndarray of float, shape (n,)
+    x_title, y_title : str
+    description : str
+        One sentence for the user ("PCA of 4 features: 95.8 % of the variance").
+    """
+
+    x: np.ndarray
+    y: np.ndarray
+    x_title: str
+    y_title: str
+    description: str
+
+
+def project_to_plane(features: np.ndarray, feature_names: list[str]) -> Projection:
+    """Show two features as they are; project more with PCA.
+
+    Parameters
+    ----------
+    features : ndarray of shape (n, m)
+    feature_names : list of str
+        Column names, length m.
+
+    Returns
+    -------
+    Projection
+        For m = 1 the second axis is the sample index; for m = 2 the two
+        columns; for m > 2 the first two principal components, whose axis
+        titles give the share of variance each explains.
+    """
+    n, m = features.shape
+    if m == 1:
+        return Projection(
+            x=features[:, 0],
+            y=np.arange(n, dtype=float),
+            x_title=feature_names[0],
+            y_title="sample index",
+            description=f"{feature_names[0]} against the sample index",
+        )
+    if m == 2:
+        return Projection(
+            x=features[:, 0],
+            y=features[:, 1],
+            x_title=feature_names[0],
+            y_title=feature_names[1],
+            description=f"{feature_names[0]} against {feature_names[1]}",
+        )
+    pca = PCA(n_components=2, svd_solver="full" if n * m <= 5_000_000 else "randomized", random_state=0)
+    plane = pca.fit_transform(features)
+    share = pca.explained_variance_ratio_ * 100
+    return Projection(
+        x=plane[:, 0],
+        y=plane[:, 1],
+        x_title=f"PC1 ({share[0]:.1f}% of variance)",
+        y_title=f"PC2 ({share[1]:.1f}% of variance)",
+        description=f"PCA of {m} features: the plane keeps {share.sum():.1f}% of the variance",
+    )

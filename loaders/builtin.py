@@ -1,0 +1,153 @@
+"""Built-in example datasets, generated or shipped locally (nothing is downloaded)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+from sklearn import datasets as sk_datasets
+
+from loaders.dataset import Dataset
+from loaders.errors import DataError
+
+_COVARIANCE = [[3, 1], [1, 4]]
+
+
+@dataclass(frozen=True)
+class BuiltinDataset:
+    """One entry of the dataset menu.
+
+    Attributes
+    ----------
+    key : str
+        Stable id used in the UI and the URL.
+    title : str
+        Menu text.
+    description : str
+        One sentence on what it shows.
+    make : callable
+        Builds the :class:`Dataset` on demand.
+    """
+
+    key: str
+    title: str
+    description: str
+    make: Callable[[], Dataset]
+
+
+def classic_points() -> np.ndarray:
+    """The reference workflow's 150 x 2 example (two groups).
+
+    Returns
+    -------
+    ndarray of shape (150, 2)
+        ``np.random.seed(4711)``; 100 points around (10, 0) and 50 around
+        (0, 20), covariance ``[[3, 1], [1, 4]]``.
+    """
+    return _classic_stream(harder=False)
+
+
+def classic_harder_points() -> np.ndarray:
+    """The classic example continued with three wider groups (750 x 2, five groups)."""
+    return _classic_stream(harder=True)
+
+
+def _classic_stream(harder: bool) -> np.ndarray:
+    # A private RandomState seeded 4711 draws the same stream as
+    # np.random.seed(4711) followed by np.random.multivariate_normal calls,
+    # without touching NumPy's global state.
+    rng = np.random.RandomState(4711)
+    a = rng.multivariate_normal([10, 0], _COVARIANCE, size=[100])
+    b = rng.multivariate_normal([0, 20], _COVARIANCE, size=[50])
+    points = [a, b]
+    if harder:
+        points.append(rng.multivariate_normal([40, 40], [[20, 1], [1, 30]], size=[200]))
+        points.append(rng.multivariate_normal([80, 80], [[30, 1], [1, 30]], size=[200]))
+        points.append(rng.multivariate_normal([0, 100], [[100, 1], [1, 100]], size=[200]))
+    return np.concatenate(points)
+
+
+def _xy(name: str, points: np.ndarray) -> Dataset:
+    return Dataset(name=name, features=np.asarray(points, dtype=float), feature_names=("x", "y"))
+
+
+def _sklearn_bunch(name: str, bunch) -> Dataset:
+    return Dataset(
+        name=name,
+        features=np.asarray(bunch.data, dtype=float),
+        feature_names=tuple(str(c) for c in bunch.feature_names),
+    )
+
+
+BUILTIN_DATASETS: dict[str, BuiltinDataset] = {
+    d.key: d
+    for d in (
+        BuiltinDataset(
+            "classic",
+            "Classic: 2 groups (150 x 2)",
+            "The reference workflow's example: 100 + 50 points, seed 4711.",
+            lambda: _xy("Classic: 2 groups", classic_points()),
+        ),
+        BuiltinDataset(
+            "classic-harder",
+            "Classic, harder: 5 groups (750 x 2)",
+            "Three wider groups added: the elbow suggests 4 although there are 5.",
+            lambda: _xy("Classic, harder: 5 groups", classic_harder_points()),
+        ),
+        BuiltinDataset(
+            "blobs",
+            "Blobs: 4 groups (300 x 2)",
+            "make_blobs(300, centers=4, cluster_std=0.6, random_state=0).",
+            lambda: _xy("Blobs", sk_datasets.make_blobs(n_samples=300, centers=4, cluster_std=0.60, random_state=0)[0]),
+        ),
+        BuiltinDataset(
+            "moons",
+            "Moons: 2 crescents (200 x 2)",
+            "make_moons(200, noise=0.05): single linkage finds them, ward does not.",
+            lambda: _xy("Moons", sk_datasets.make_moons(200, noise=0.05, random_state=0)[0]),
+        ),
+        BuiltinDataset(
+            "iris",
+            "Iris (150 x 4)",
+            "Fisher's iris flowers: 3 species, 4 measurements.",
+            lambda: _sklearn_bunch("Iris", sk_datasets.load_iris()),
+        ),
+        BuiltinDataset(
+            "wine",
+            "Wine (178 x 13)",
+            "Chemical analysis of 3 cultivars; features on very different scales.",
+            lambda: _sklearn_bunch("Wine", sk_datasets.load_wine()),
+        ),
+        BuiltinDataset(
+            "digits",
+            "Digits (1,797 x 64)",
+            "8 x 8 images of handwritten digits.",
+            lambda: _sklearn_bunch("Digits", sk_datasets.load_digits()),
+        ),
+    )
+}
+
+DEFAULT_DATASET = "classic"
+
+
+def load_builtin(key: str) -> Dataset:
+    """Build a built-in dataset.
+
+    Parameters
+    ----------
+    key : str
+        A key of :data:`BUILTIN_DATASETS`.
+
+    Returns
+    -------
+    Dataset
+
+    Raises
+    ------
+    DataError
+        If the key is unknown; the message lists the valid keys.
+    """
+    if key not in BUILTIN_DATASETS:
+        raise DataError(f"unknown dataset {key!r}; choose one of: {', '.join(BUILTIN_DATASETS)}")
+    return BUILTIN_DATASETS[key].make()

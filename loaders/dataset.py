@@ -1,0 +1,56 @@
+"""The table every loader returns."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+
+import numpy as np
+
+
+@dataclass(frozen=True, eq=False)
+class Dataset:
+    """Samples by numeric features, ready to cluster.
+
+    Attributes
+    ----------
+    name : str
+        What the user called it (a built-in's title or the file name).
+    features : ndarray of float64, shape (n, m)
+    feature_names : tuple of str, length m
+    sample_names : tuple of str or None
+        A label per sample from a label column, or None (then the sample
+        index is the label).
+    notes : tuple of str
+        Sentences for the user about what loading did (columns left out,
+        rows dropped).
+    """
+
+    name: str
+    features: np.ndarray
+    feature_names: tuple[str, ...]
+    sample_names: tuple[str, ...] | None = None
+    notes: tuple[str, ...] = field(default_factory=tuple)
+
+    @property
+    def n_samples(self) -> int:
+        """Number of rows."""
+        return self.features.shape[0]
+
+    @property
+    def n_features(self) -> int:
+        """Number of feature columns."""
+        return self.features.shape[1]
+
+    @property
+    def fingerprint(self) -> str:
+        """A content hash: equal data gives an equal key, so results can be cached."""
+        digest = hashlib.sha256()
+        digest.update(repr((self.features.shape, self.feature_names)).encode())
+        digest.update(np.ascontiguousarray(self.features, dtype=np.float64).tobytes())
+        digest.update(repr(self.sample_names).encode())
+        return digest.hexdigest()[:32]
+
+    def sample_label(self, index: int) -> str:
+        """The label of one sample: its name, or its row index."""
+        return self.sample_names[index] if self.sample_names is not None else str(index)

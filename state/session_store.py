@@ -1,0 +1,137 @@
+"""Per-session, server-side storage of datasets and clustering results.
+
+The browser holds only a session id and content keys; the data, trees and
+projections live here, in a diskcache directory that several worker
+processes can share. Entries are bounded in total size and expire.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TypeVar
+
+import diskcache
+
+from hclust import DendrogramGeometry, Projection, Tree, build_tree, project_to_plane, truncated_geometry
+from loaders import Dataset
+
+_MB = 1_000_000
+T = TypeVar("T")
+
+
+class SessionExpiredError(LookupError):
+    """The data a request refers to is no longer stored (expired or evicted)."""
+
+    def __init__(self) -> None:
+        super().__init__("Your session's data has expired on the server; reload the page to start again.")
+
+
+@dataclass(frozen=True)
+class DataRef:
+    """What the browser keeps to name a dataset: small and JSON-friendly."""
+
+    session_id: str
+    data_key: str
+
+    def to_store(self) -> dict:
+        """Plain dict for a ``dcc.Store``."""
+        return {"session": self.session_id, "data": self.data_key}
+
+    @classmethod
+    def from_store(cls, value: dict | None) -> DataRef | None:
+        """Read back :meth:`to_store`'s dict; None when there is none."""
+        if not value or "session" not in value or "data" not in value:
+            return None
+        return cls(str(value["session"]), str(value["data"]))
+
+
+class SessionStore:
+    """Datasets, trees and projections keyed by session and content.
+
+    Parameters
+    ----------
+    cache : diskcache.Cache
+        The backing store; its ``size_limit`` bounds everything here.
+    ttl_seconds : int
+        Lifetime of each entry after it is written.
+    """
+
+    def __init__(self, cache: diskcache.Cache, ttl_seconds: int) -> None:
+        self._cache = cache
+        self._ttl = ttl_seconds
+
+    @classmethod
+    def open(cls, directory: str, size_mb: int, ttl_seconds: int) -> SessionStore:
+        """Open (or create) a store in a directory.
+
+        Parameters
+        ----------
+        directory : str
+        size_mb : int
+            Upper bound of the directory's size; least recently used entries
+            are evicted beyond it.
+        ttl_seconds : int
+        """
+        cache = diskcache.Cache(directory, size_limit=size_mb * _MB, eviction_policy="least-recently-used")
+        return cls(cache, ttl_seconds)
+
+    def put_dataset(self, session_id: str, dataset: Dataset) -> DataRef:
+        """Store a dataset for a session and return the reference the browser keeps."""
+        ref = DataRef(session_id, dataset.fingerprint)
+        self._cache.set(self._key(ref, "dataset"), dataset, expire=self._ttl)
+        return ref
+
+    def dataset(self, ref: DataRef) -> Dataset:
+        """The stored dataset; raises :class:`SessionExpiredError` when gone."""
+        return self._get(self._key(ref, "dataset"))
+
+    def tree(self, ref: DataRef, method: str, metric: str) -> Tree:
+        """The tree for (dataset, method, metric), built once and then reused.
+
+        Raises
+        ------
+        hclust.ClusteringError
+            If the method and metric cannot cluster this dataset.
+        SessionExpiredError
+            If the dataset is gone.
+        """
+        return self._memo(ref, ("tree", method, metric), lambda: build_tree(self.dataset(ref).features, method, metric))
+
+    def geometry(self, ref: DataRef, method: str, metric: str, p: int) -> DendrogramGeometry:
+        """The truncated dendrogram layout of that tree with ``p`` leaves, computed once."""
+        return self._memo(
+            ref,
+            ("geometry", method, metric, str(p)),
+            lambda: truncated_geometry(self.tree(ref, method, metric), p, _names(self.dataset(ref))),
+        )
+
+    def projection(self, ref: DataRef) -> Projection:
+        """The 2-D view of the dataset's samples, computed once."""
+        return self._memo(ref, ("projection",), lambda: _project(self.dataset(ref)))
+
+    def _memo(self, ref: DataRef, parts: tuple[str, ...], compute: Callable[[], T]) -> T:
+        key = self._key(ref, *parts)
+        value = self._cache.get(key)
+        if value is None:
+            value = compute()
+            self._cache.set(key, value, expire=self._ttl)
+        return value
+
+    def _get(self, key: str):
+        value = self._cache.get(key)
+        if value is None:
+            raise SessionExpiredError()
+        return value
+
+    @staticmethod
+    def _key(ref: DataRef, kind: str, *parts: str) -> str:
+        return "/".join((ref.session_id, ref.data_key, kind, *parts))
+
+
+def _names(dataset: Dataset) -> list[str] | None:
+    return list(dataset.sample_names) if dataset.sample_names is not None else None
+
+
+def _project(dataset: Dataset) -> Projection:
+    return project_to_plane(dataset.features, list(dataset.feature_names))
