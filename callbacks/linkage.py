@@ -28,6 +28,16 @@ def method_help(method: str) -> str:
     return f"{chosen.description}{rule}"
 
 
+def cophenetic_text(value: float) -> tuple[str, str]:
+    """The coefficient as shown (5 decimals), and a warning when it is undefined."""
+    if math.isfinite(value):
+        return f"{value:.5f}", ""
+    return "undefined", (
+        "The cophenetic correlation is undefined here: all merges are at one height "
+        "(or all distances are equal), so there is no variation to correlate."
+    )
+
+
 def read_truncate_p(value) -> int:
     """Validate the "leaves shown" input; raises ClusteringError with the rule."""
     if value is None or not float(value).is_integer() or not 2 <= value <= MAX_TRUNCATE_P:
@@ -103,19 +113,20 @@ def register(app: Dash, store: SessionStore, settings: Settings) -> None:
             view = view.with_cut(cut)
             dendrogram, scatter, caption = full_figures(store, view, cut, settings.webgl_threshold)
             notes = store.dataset(ref).notes if ctx.triggered_id == ids.DATA_REF else ()
+            coefficient, coefficient_note = cophenetic_text(tree.cophenetic)
         except USER_ERRORS as error:
             # Keep everything on screen as it was; say what went wrong.
             return (*[no_update] * 8, error_message(error))
         return (
             dendrogram,
             scatter,
-            f"{tree.cophenetic:.5f}",
+            coefficient,
             cut.height,
             cut.n_clusters,
             cluster_summary(cut),
             caption,
             view.to_store(),
-            message(*notes, cut.note, kind="warning" if cut.note else "info"),
+            message(*notes, cut.note, coefficient_note, kind="warning" if cut.note or coefficient_note else "info"),
         )
 
 

@@ -87,8 +87,8 @@ def cut_updates(store: SessionStore, view: ViewState, cut: Cut) -> tuple[dict, d
     )
 
 
-def cluster_summary(cut: Cut) -> list:
-    """The cluster count and a colored chip per cluster with its size."""
+def cluster_summary(cut: Cut) -> html.Div:
+    """A colored chip per cluster with its size, in cluster order."""
     sizes = _cluster_sizes(cut)
     chips = [
         html.Span(
@@ -100,16 +100,7 @@ def cluster_summary(cut: Cut) -> list:
     ]
     if len(sizes) > MAX_CHIPS:
         chips.append(html.Span(f"+{len(sizes) - MAX_CHIPS} more", className="chip more"))
-    return [
-        html.Div(
-            className="stat",
-            children=[
-                html.Span("Clusters", className="stat-label"),
-                html.Span(str(cut.n_clusters), className="stat-value", id="cluster-count"),
-            ],
-        ),
-        html.Div(chips, className="chips", title="cluster: number of samples"),
-    ]
+    return html.Div(chips, className="chips", title="cluster: number of samples")
 
 
 def _cluster_sizes(cut: Cut) -> dict[int, int]:

@@ -8,7 +8,6 @@ from dash import dcc, html
 
 from components import ids
 from hclust import LINKAGE_METHODS, METRICS
-from hclust.aids import DEFAULT_ELBOW_MERGES
 from hclust.dendrogram import DEFAULT_TRUNCATE_P
 from hclust.options import DEFAULT_METHOD, DEFAULT_METRIC, EUCLIDEAN
 from loaders import BUILTIN_DATASETS, DEFAULT_DATASET
@@ -43,7 +42,7 @@ def build_layout(max_upload_mb: int) -> html.Div:
                 children=[
                     html.Aside(
                         className="sidebar",
-                        children=[data_controls(max_upload_mb), linkage_controls(), cut_controls()],
+                        children=[data_controls(max_upload_mb), linkage_controls(), display_controls()],
                     ),
                     html.Main(className="main", children=[results_strip(), graphs()]),
                 ],
@@ -178,24 +177,12 @@ def _number(component_id: str, **kwargs) -> dcc.Input:
     return dcc.Input(id=component_id, type="number", debounce=0.6, className="number", **kwargs)
 
 
-def cut_controls() -> html.Section:
-    """Step 3: where to cut (height or k) and how much of the tree to show."""
+def display_controls() -> html.Section:
+    """Step 3: how much of the tree to show and which merges to label."""
     return _section(
         "3",
-        "Cut",
+        "Display",
         [
-            html.Div(
-                className="field-row",
-                children=[
-                    _field("Cut height", _number(ids.CUT_HEIGHT, min=0, step="any"), html_for=ids.CUT_HEIGHT),
-                    _field("Clusters k", _number(ids.N_CLUSTERS, min=1, step=1), html_for=ids.N_CLUSTERS),
-                ],
-            ),
-            html.Div(
-                "Drag the dashed line, click the dendrogram, or type a height or k. "
-                f"The first cut uses the elbow of the last {DEFAULT_ELBOW_MERGES} merge heights.",
-                className="hint",
-            ),
             html.Div(
                 className="field-row",
                 children=[
@@ -211,12 +198,17 @@ def cut_controls() -> html.Section:
                     ),
                 ],
             ),
+            html.Div(
+                "The dendrogram shows the last p merges; a leaf like (33) holds 33 samples, "
+                "its grey dots are the merges hidden inside it.",
+                className="hint",
+            ),
         ],
     )
 
 
 def results_strip() -> html.Div:
-    """The live numbers above the graphs, and the message line."""
+    """The live numbers and the cut controls above the graphs, and the message line."""
     return html.Div(
         className="results",
         children=[
@@ -231,7 +223,22 @@ def results_strip() -> html.Div:
                             html.Span(id=ids.COPHENETIC, className="stat-value", children="…"),
                         ],
                     ),
-                    html.Div(id=ids.CLUSTER_SUMMARY, className="cluster-summary"),
+                    html.Div(
+                        className="stat cut-field",
+                        title="Drag the dashed line, click the dendrogram, or type a height",
+                        children=[
+                            html.Label("Cut height", htmlFor=ids.CUT_HEIGHT, className="stat-label"),
+                            _number(ids.CUT_HEIGHT, min=0, step="any"),
+                        ],
+                    ),
+                    html.Div(
+                        className="stat cut-field",
+                        title="Type the number of clusters k; the line moves to a height that gives k",
+                        children=[
+                            html.Label("Clusters k", htmlFor=ids.N_CLUSTERS, className="stat-label"),
+                            _number(ids.N_CLUSTERS, min=1, step=1),
+                        ],
+                    ),
                 ],
             ),
             html.Div(id=ids.MESSAGE, className="message", role="status", **{"aria-live": "polite"}),
@@ -254,7 +261,13 @@ def graphs() -> html.Div:
             html.Div(
                 className="card scatter-card",
                 children=[
-                    html.H3(["Samples ", html.Span(id=ids.SCATTER_CAPTION, className="caption")]),
+                    html.Div(
+                        className="card-header",
+                        children=[
+                            html.H3(["Samples ", html.Span(id=ids.SCATTER_CAPTION, className="caption")]),
+                            html.Div(id=ids.CLUSTER_SUMMARY, className="cluster-summary"),
+                        ],
+                    ),
                     dcc.Graph(id=ids.SCATTER, config=GRAPH_CONFIG, className="graph"),
                 ],
             ),

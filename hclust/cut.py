@@ -89,7 +89,10 @@ def clusters_for_k(tree: Tree, k: int) -> Cut:
     Cut
         The same partition as ``fcluster(Z, k, 'maxclust')``. When tied merge
         heights make exactly k clusters impossible, that is fewer than k, as
-        in SciPy, and :attr:`Cut.note` says so.
+        in SciPy, and :attr:`Cut.note` says so. One exception: for k = n with
+        merges at height 0 (duplicate samples), SciPy returns n singletons,
+        which no cut height gives; here the cut stays a height, so the
+        duplicates share a cluster and the note says so.
 
     Raises
     ------
@@ -111,7 +114,7 @@ def clusters_for_k(tree: Tree, k: int) -> Cut:
     if reachable != k:
         note = (
             f"No cut gives exactly {k} clusters: merges are tied at height "
-            f"{levels[n - k - 1]:.6g}. Showing {cut.n_clusters}, as SciPy's maxclust does."
+            f"{levels[n - k]:.6g}. Showing {cut.n_clusters}, the most clusters a cut at or below k can give."
         )
     return Cut(height=cut.height, labels=cut.labels, n_clusters=cut.n_clusters, note=note)
 

@@ -219,8 +219,9 @@ def _contraction_dots(tree: Tree, leaf_nodes: np.ndarray, leaf_x: np.ndarray) ->
 
 
 def _subtree_merge_heights(z: np.ndarray, node: int, n: int) -> np.ndarray:
+    """Heights of the merges below ``node`` (its own merge is the leaf itself, as in SciPy)."""
     heights: list[float] = []
-    stack = [node]
+    stack = [int(z[node - n, 0]), int(z[node - n, 1])]
     while stack:
         current = stack.pop()
         if current < n:

@@ -60,6 +60,10 @@ def project_to_plane(features: np.ndarray, feature_names: list[str]) -> Projecti
             y_title=feature_names[1],
             description=f"{feature_names[0]} against {feature_names[1]}",
         )
+    if not np.ptp(features, axis=0).any():
+        # Every sample is the same point: there is no variance to explain.
+        zeros = np.zeros(n)
+        return Projection(zeros, zeros, "PC1 (no variance)", "PC2 (no variance)", "all samples are identical")
     pca = PCA(n_components=2, svd_solver="full" if n * m <= 5_000_000 else "randomized", random_state=0)
     plane = pca.fit_transform(features)
     share = pca.explained_variance_ratio_ * 100

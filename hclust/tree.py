@@ -26,7 +26,8 @@ class Tree:
         The linkage method and distance metric that built it.
     cophenetic : float
         Cophenetic correlation of the tree against the distances it was
-        built from.
+        built from; NaN when it is undefined (every merge at one height, or
+        every distance equal).
     leaf_order : ndarray of shape (n,)
         Sample indices in dendrogram order, left to right
         (``scipy.cluster.hierarchy.leaves_list``).
@@ -121,7 +122,11 @@ def pairwise_distances(observations: np.ndarray, metric: str) -> np.ndarray:
     distances = pdist(observations, metric=metric)
     undefined = np.flatnonzero(~np.isfinite(distances))
     if undefined.size:
-        rows = np.unique(np.concatenate(condensed_index_to_pairs(undefined, observations.shape[0])))
+        # A bad row (all zeros for cosine, constant for correlation) spoils
+        # every pair it is in: name the rows in the most undefined pairs.
+        pairs = np.concatenate(condensed_index_to_pairs(undefined, observations.shape[0]))
+        counts = np.bincount(pairs)
+        rows = np.flatnonzero(counts == counts.max())
         raise ClusteringError(
             f"the {metric} distance is undefined for row(s) {_name_rows(rows)} "
             "(all-zero rows for cosine, constant rows for correlation); "
@@ -191,7 +196,9 @@ def build_tree(features: np.ndarray, method: str, metric: str) -> Tree:
     # internally (euclidean for ward, centroid and median), so the result is
     # identical and the vector is reused for the cophenetic correlation.
     linkage_matrix = linkage(distances, method=method)
-    coefficient = float(cophenet(linkage_matrix, distances)[0])
+    with np.errstate(invalid="ignore", divide="ignore"):
+        # NaN when all merges share one height: the correlation is undefined.
+        coefficient = float(cophenet(linkage_matrix, distances)[0])
     return tree_from_linkage(linkage_matrix, method, metric, coefficient)
 
 

@@ -47,20 +47,26 @@ def decode_upload(contents: str, filename: str, max_bytes: int) -> bytes:
     """
     if not isinstance(contents, str) or "," not in contents:
         raise DataError(f"{filename}: the upload did not arrive as a file; try again")
-    header, payload = contents.split(",", 1)
-    # base64 grows data by 4/3: refuse before decoding a huge payload.
+    _, payload = contents.split(",", 1)
+    # base64 grows data by 4/3: refuse a huge payload before decoding it.
     if len(payload) * 3 // 4 > max_bytes + 3:
-        raise DataError(
-            f"{filename} is {len(payload) * 3 / 4 / 1e6:.1f} MB; the limit is {max_bytes / 1e6:.0f} MB. "
-            "Upload a smaller file or raise HCLUST_MAX_UPLOAD_MB"
-        )
+        raise _too_large(filename, len(payload) * 3 // 4, max_bytes)
     try:
         raw = base64.b64decode(payload, validate=False)
     except (binascii.Error, ValueError) as error:
         raise DataError(f"{filename}: the upload is not valid base64 ({error}); try again") from error
+    if len(raw) > max_bytes:
+        raise _too_large(filename, len(raw), max_bytes)
     if not raw.strip():
         raise DataError(f"{filename} is empty; upload a table with a header row and numeric columns")
     return raw
+
+
+def _too_large(filename: str, size: int, max_bytes: int) -> DataError:
+    return DataError(
+        f"{filename} is {size / 1e6:.1f} MB; the limit is {max_bytes / 1e6:g} MB. "
+        "Upload a smaller file, or ask the operator to raise HCLUST_MAX_UPLOAD_MB"
+    )
 
 
 def read_table(raw: bytes, filename: str) -> Dataset:
@@ -129,6 +135,8 @@ def _parse(text: str, filename: str) -> pd.DataFrame:
 
 def _to_dataset(frame: pd.DataFrame, filename: str) -> Dataset:
     frame.columns = [str(c).strip() for c in frame.columns]
+    empty = [c for c in frame.columns if frame[c].isna().all()]
+    frame = frame.drop(columns=empty)
     numeric = [
         c for c in frame.columns if pd.api.types.is_numeric_dtype(frame[c]) and not pd.api.types.is_bool_dtype(frame[c])
     ]
@@ -138,7 +146,7 @@ def _to_dataset(frame: pd.DataFrame, filename: str) -> Dataset:
             f"{filename} has no numeric column (columns: {_name(list(frame.columns))}); "
             "the features must be numbers, with a dot as the decimal separator"
         )
-    notes: list[str] = []
+    notes: list[str] = [f"Empty column(s) {_name(empty)} left out."] if empty else []
     label_column = next((c for c in text_columns if frame[c].notna().all() and frame[c].is_unique), None)
     left_out = [c for c in text_columns if c != label_column]
     if label_column:

@@ -1,0 +1,32 @@
+"""Browser fixtures: a fresh app per test, opened in a page that must log no errors."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser.helpers import DEFAULT_COPHENETIC, LINE_HELPER, TIMEOUT_MS, wait_for_graph
+
+
+@pytest.fixture
+def console_errors(page) -> list[str]:
+    """Every console error and uncaught page exception of the test's page."""
+    errors: list[str] = []
+    page.on("console", lambda msg: errors.append(f"console.error: {msg.text}") if msg.type == "error" else None)
+    page.on("pageerror", lambda exc: errors.append(f"page error: {exc}"))
+    return errors
+
+
+@pytest.fixture
+def app_page(page, serve, dash_app, console_errors):
+    """A fresh app (own cache), loaded and drawn; after the test, no console error may have occurred."""
+    expect.set_options(timeout=TIMEOUT_MS)
+    page.set_default_timeout(TIMEOUT_MS)
+    page.goto(serve(dash_app))
+    # The first load parses plotly.js: allow more than the usual timeout.
+    expect(page.locator("#cophenetic")).to_have_text(DEFAULT_COPHENETIC, timeout=30_000)
+    assert wait_for_graph(page, "dendrogram", "(gd) => gd._fullLayout.shapes.length > 0", timeout=30_000)
+    assert wait_for_graph(page, "scatter", "(gd) => gd.calcdata.length > 0", timeout=30_000)
+    page.locator(LINE_HELPER).wait_for(state="attached")
+    yield page
+    assert console_errors == [], f"the page logged errors: {console_errors}"
