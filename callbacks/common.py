@@ -19,10 +19,15 @@ def message(*lines: str, kind: str = "info") -> list[html.P]:
 
 
 def error_message(error: Exception, context: str = "") -> list[html.P]:
-    """The message for one of :data:`USER_ERRORS`, optionally prefixed with what was attempted."""
-    text = str(error)
-    text = text[0].upper() + text[1:] if text else "Something went wrong"
-    return message(f"{context}{text}.".replace("..", "."), kind="error")
+    """The message for one of :data:`USER_ERRORS`, optionally prefixed with what was attempted.
+
+    The error's own text is kept as written (it may start with a file name);
+    only a sentence that starts the message gets a capital.
+    """
+    text = str(error).rstrip(".") or "something went wrong"
+    if not context:
+        text = text[0].upper() + text[1:]
+    return message(f"{context}{text}.", kind="error")
 
 
 def patch_from(updates: dict[tuple, object]) -> Patch:
