@@ -58,8 +58,9 @@ def register(app: Dash, store: SessionStore) -> None:
                 cut = clusters_at_height(tree, _number(value, "cut height"))
             else:
                 cut = clusters_for_k(tree, _number(value, "number of clusters k"))
-            new_view = view.with_cut(cut)
-            dendrogram, scatter = cut_updates(store, new_view, cut)
+            slots = view.slots_for(cut)
+            new_view = view.with_cut(cut, slots)
+            dendrogram, scatter = cut_updates(store, new_view, cut, slots)
         except USER_ERRORS as error:
             return (*[no_update] * 6, error_message(error))
         return (
@@ -67,7 +68,7 @@ def register(app: Dash, store: SessionStore) -> None:
             patch_from(scatter),
             no_update if source == "height" else cut.height,
             no_update if source == "k" and cut.n_clusters == value else cut.n_clusters,
-            cluster_summary(cut),
+            cluster_summary(cut, slots),
             new_view.to_store(),
             message(cut.note, kind="warning"),
         )

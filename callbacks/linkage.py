@@ -110,8 +110,14 @@ def register(app: Dash, store: SessionStore, settings: Settings) -> None:
             )
             tree = store.tree(ref, method, metric)
             cut = _carry_over_cut(tree, view, previous)
-            view = view.with_cut(cut)
-            dendrogram, scatter, caption = full_figures(store, view, cut, settings.webgl_threshold)
+            same_tree = previous is not None and (previous.data, previous.method, previous.metric) == (
+                view.data,
+                view.method,
+                view.metric,
+            )
+            slots = (previous if same_tree else view).slots_for(cut)
+            view = view.with_cut(cut, slots)
+            dendrogram, scatter, caption = full_figures(store, view, cut, slots, settings.webgl_threshold)
             notes = store.dataset(ref).notes if ctx.triggered_id == ids.DATA_REF else ()
             coefficient, coefficient_note = cophenetic_text(tree.cophenetic)
         except USER_ERRORS as error:
@@ -123,7 +129,7 @@ def register(app: Dash, store: SessionStore, settings: Settings) -> None:
             coefficient,
             cut.height,
             cut.n_clusters,
-            cluster_summary(cut),
+            cluster_summary(cut, slots),
             caption,
             view.to_store(),
             message(*notes, cut.note, coefficient_note, kind="warning" if cut.note or coefficient_note else "info"),

@@ -34,6 +34,7 @@ def dendrogram_figure(
     tree: Tree,
     geometry: DendrogramGeometry,
     coloring: LinkColoring,
+    cluster_slots: np.ndarray,
     cut_height: float,
     annotate_above: float | None = None,
     revision: str = "",
@@ -46,6 +47,8 @@ def dendrogram_figure(
     geometry : DendrogramGeometry
     coloring : LinkColoring
         Cluster ids of links, legs and leaves for the current cut.
+    cluster_slots : ndarray of int, shape (k,)
+        Palette slot of each cluster (``cluster_slots[c - 1]``).
     cut_height : float
         Where the horizontal cut line is drawn (``max_d``).
     annotate_above : float, optional
@@ -107,7 +110,6 @@ def dendrogram_figure(
             mode="markers",
             marker={
                 "size": 11,
-                "color": color_slots(coloring.leaves),
                 "colorscale": slot_colorscale(with_neutral=True),
                 "cmin": -0.5,
                 "cmax": N_COLOR_TRACES - 0.5,
@@ -150,18 +152,21 @@ def dendrogram_figure(
         rangemode="tozero",
         range=[-0.02 * top, 1.08 * max(top, cut_height)],
     )
-    for path, value in cut_updates(geometry, coloring, cut_height).items():
+    for path, value in cut_updates(geometry, coloring, cluster_slots, cut_height).items():
         _assign(figure, path, value)
     return figure
 
 
-def cut_updates(geometry: DendrogramGeometry, coloring: LinkColoring, cut_height: float) -> FigureUpdates:
+def cut_updates(
+    geometry: DendrogramGeometry, coloring: LinkColoring, cluster_slots: np.ndarray, cut_height: float
+) -> FigureUpdates:
     """The parts of the dendrogram figure that change when the cut moves.
 
     Parameters
     ----------
     geometry : DendrogramGeometry
     coloring : LinkColoring
+    cluster_slots : ndarray of int, shape (k,)
     cut_height : float
 
     Returns
@@ -172,10 +177,10 @@ def cut_updates(geometry: DendrogramGeometry, coloring: LinkColoring, cut_height
         trace, the leaf colors, and the cut line with its label. Small: O(p).
     """
     updates: FigureUpdates = {}
-    for slot, (xs, ys) in enumerate(_segments_by_slot(geometry, coloring, cut_height)):
+    for slot, (xs, ys) in enumerate(_segments_by_slot(geometry, coloring, cluster_slots, cut_height)):
         updates[("data", slot, "x")] = xs
         updates[("data", slot, "y")] = ys
-    updates[("data", LEAF_TRACE, "marker", "color")] = color_slots(coloring.leaves).tolist()
+    updates[("data", LEAF_TRACE, "marker", "color")] = color_slots(coloring.leaves, cluster_slots).tolist()
     updates[("data", LEAF_TRACE, "customdata")] = coloring.leaves.tolist()
     updates[("layout", "shapes")] = [cut_line_shape(cut_height)]
     updates[("layout", "annotations")] = [cut_line_label(cut_height)]
@@ -221,7 +226,9 @@ def default_annotation_threshold(heights: np.ndarray) -> float:
     return float(np.nextafter(ordered[ordered.size // 2], -np.inf))
 
 
-def _segments_by_slot(geometry: DendrogramGeometry, coloring: LinkColoring, cut: float) -> list[tuple[list, list]]:
+def _segments_by_slot(
+    geometry: DendrogramGeometry, coloring: LinkColoring, cluster_slots: np.ndarray, cut: float
+) -> list[tuple[list, list]]:
     """Line coordinates per color trace, links separated by ``None``.
 
     A link inside a cluster is drawn whole in its color. A link above the cut
@@ -230,9 +237,9 @@ def _segments_by_slot(geometry: DendrogramGeometry, coloring: LinkColoring, cut:
     """
     slots: list[tuple[list, list]] = [([], []) for _ in range(N_COLOR_TRACES)]
     neutral = N_COLOR_TRACES - 1
-    link_slots = color_slots(coloring.link)
-    left_slots = color_slots(coloring.left)
-    right_slots = color_slots(coloring.right)
+    link_slots = color_slots(coloring.link, cluster_slots)
+    left_slots = color_slots(coloring.left, cluster_slots)
+    right_slots = color_slots(coloring.right, cluster_slots)
     for index, (xs, ys) in enumerate(zip(geometry.icoord.tolist(), geometry.dcoord.tolist())):
         if coloring.link[index]:
             _add(slots[link_slots[index]], xs, ys)

@@ -13,6 +13,7 @@ from hclust import Cut, Projection
 def scatter_figure(
     projection: Projection,
     cut: Cut,
+    cluster_slots: np.ndarray,
     sample_names: tuple[str, ...] | None,
     webgl: bool,
     revision: str = "",
@@ -24,7 +25,9 @@ def scatter_figure(
     projection : Projection
         Where each sample goes and what the axes mean.
     cut : Cut
-        The current clusters; colors match :func:`figures.dendrogram.dendrogram_figure`.
+        The current clusters.
+    cluster_slots : ndarray of int, shape (k,)
+        Palette slot of each cluster, as given to the dendrogram.
     sample_names : tuple of str, optional
         Shown on hover; the row index otherwise.
     webgl : bool
@@ -64,17 +67,18 @@ def scatter_figure(
     figure.update_xaxes(title=projection.x_title, gridcolor=GRID_COLOR, zeroline=False)
     figure.update_yaxes(title=projection.y_title, gridcolor=GRID_COLOR, zeroline=False)
     figure_dict = figure.to_dict()
-    for path, value in cut_updates(cut).items():
+    for path, value in cut_updates(cut, cluster_slots).items():
         _set(figure_dict, path, value)
     return go.Figure(figure_dict, skip_invalid=False)
 
 
-def cut_updates(cut: Cut) -> FigureUpdates:
+def cut_updates(cut: Cut, cluster_slots: np.ndarray) -> FigureUpdates:
     """The parts of the scatter that change with the cut: colors and hover ids.
 
     Parameters
     ----------
     cut : Cut
+    cluster_slots : ndarray of int, shape (k,)
 
     Returns
     -------
@@ -83,7 +87,7 @@ def cut_updates(cut: Cut) -> FigureUpdates:
         the colors), so the update stays small at large n.
     """
     return {
-        ("data", 0, "marker", "color"): typed_array(color_slots(cut.labels)),
+        ("data", 0, "marker", "color"): typed_array(color_slots(cut.labels, cluster_slots)),
         ("data", 0, "customdata"): typed_array(np.asarray(cut.labels)),
     }
 

@@ -26,17 +26,31 @@ TEXT_COLOR = "#1F2328"
 GRID_COLOR = "#E6E8EB"
 
 
-def cluster_color(cluster_id: int) -> str:
-    """The color of a cluster id (1-based); 0 means "no single cluster"."""
-    if cluster_id <= 0:
-        return NEUTRAL_COLOR
-    return CLUSTER_COLORS[(cluster_id - 1) % len(CLUSTER_COLORS)]
+N_SLOTS = len(CLUSTER_COLORS)
 
 
-def color_slots(cluster_ids: np.ndarray) -> np.ndarray:
-    """Palette index per cluster id: 0..P-1 for clusters, P for 0 (neutral)."""
-    ids = np.asarray(cluster_ids, dtype=np.int64)
-    return np.where(ids > 0, (ids - 1) % len(CLUSTER_COLORS), len(CLUSTER_COLORS)).astype(np.uint8)
+def slot_color(slot: int) -> str:
+    """The color of a palette slot; slot ``N_SLOTS`` is the neutral grey."""
+    return CLUSTER_COLORS[slot] if 0 <= slot < N_SLOTS else NEUTRAL_COLOR
+
+
+def color_slots(cluster_ids: np.ndarray, cluster_slots: np.ndarray) -> np.ndarray:
+    """Palette slot per entry of ``cluster_ids``.
+
+    Parameters
+    ----------
+    cluster_ids : ndarray of int
+        Cluster ids (1..k), or 0 for "no single cluster" (neutral).
+    cluster_slots : ndarray of int, shape (k,)
+        Slot of cluster c at ``c - 1`` (see ``hclust.colors.assign_color_slots``).
+
+    Returns
+    -------
+    ndarray of uint8
+        0..N_SLOTS-1 for clusters, N_SLOTS for 0.
+    """
+    lookup = np.concatenate([[N_SLOTS], np.asarray(cluster_slots, dtype=np.int64)])
+    return lookup[np.asarray(cluster_ids, dtype=np.int64)].astype(np.uint8)
 
 
 def slot_colorscale(with_neutral: bool) -> list[list]:

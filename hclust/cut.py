@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 from scipy.cluster.hierarchy import fcluster
@@ -28,6 +28,11 @@ class Cut:
         order. The partition is exactly fcluster's; only the ids differ.
     n_clusters : int
         k, the number of clusters.
+    roots : ndarray of int, shape (k,)
+        The tree node at the top of each cluster (``roots[c - 1]`` for
+        cluster c): a sample index below n, or ``n + row`` for a merge. A
+        cluster keeps its root while a moving cut leaves it whole, which is
+        what keeps its color.
     note : str
         Empty, or a sentence for the user (for example, why fewer clusters
         than asked for were made).
@@ -36,6 +41,7 @@ class Cut:
     height: float
     labels: np.ndarray
     n_clusters: int
+    roots: np.ndarray
     note: str = ""
 
 
@@ -68,7 +74,12 @@ def clusters_at_height(tree: Tree, height: float) -> Cut:
         raise ClusteringError(f"the cut height must be a number of at least 0 (got {height!r})")
     labels = fcluster(tree.linkage, height, criterion="distance")
     ordered = number_left_to_right(labels, tree.leaf_order)
-    return Cut(height=float(height), labels=ordered, n_clusters=int(ordered.max()))
+    return Cut(
+        height=float(height),
+        labels=ordered,
+        n_clusters=int(ordered.max()),
+        roots=_cluster_roots(tree, ordered, height),
+    )
 
 
 def clusters_for_k(tree: Tree, k: int) -> Cut:
@@ -116,7 +127,18 @@ def clusters_for_k(tree: Tree, k: int) -> Cut:
             f"No cut gives exactly {k} clusters: merges are tied at height "
             f"{levels[n - k]:.6g}. Showing {cut.n_clusters}, the most clusters a cut at or below k can give."
         )
-    return Cut(height=cut.height, labels=cut.labels, n_clusters=cut.n_clusters, note=note)
+    return replace(cut, note=note)
+
+
+def _cluster_roots(tree: Tree, labels: np.ndarray, height: float) -> np.ndarray:
+    """The top node of each cluster: whole under the cut, its parent not."""
+    n = tree.n_samples
+    whole = np.concatenate([np.ones(n, dtype=bool), tree.max_dists <= height])
+    parent_whole = np.where(tree.parent >= 0, whole[tree.parent], False)
+    tops = np.flatnonzero(whole & ~parent_whole)
+    roots = np.empty(tops.size, dtype=np.int64)
+    roots[labels[tree.first_leaf[tops]] - 1] = tops
+    return roots
 
 
 def snap_height(tree: Tree, height: float) -> float:

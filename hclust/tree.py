@@ -9,7 +9,7 @@ from scipy.cluster.hierarchy import cophenet, leaves_list, linkage, maxdists
 from scipy.spatial.distance import pdist
 
 from hclust.errors import ClusteringError
-from hclust.options import validate_choice
+from hclust.options import LINKAGE_METHODS, validate_choice
 
 _MAX_NAMED_ROWS = 5
 
@@ -38,6 +38,8 @@ class Tree:
     first_leaf : ndarray of shape (2n - 1,)
         For every node (sample or merge), one sample inside it: the left-most
         one. A merge's cluster after a cut is the cluster of this sample.
+    parent : ndarray of shape (2n - 1,)
+        For every node, the node it merges into; -1 for the root.
     """
 
     linkage: np.ndarray
@@ -47,6 +49,7 @@ class Tree:
     leaf_order: np.ndarray
     max_dists: np.ndarray
     first_leaf: np.ndarray
+    parent: np.ndarray
 
     @property
     def n_samples(self) -> int:
@@ -202,6 +205,55 @@ def build_tree(features: np.ndarray, method: str, metric: str) -> Tree:
     return tree_from_linkage(linkage_matrix, method, metric, coefficient)
 
 
+PRECOMPUTED = "precomputed"
+
+
+def build_tree_from_distances(distances: np.ndarray, method: str) -> Tree:
+    """Cluster from a condensed vector of precomputed distances.
+
+    Parameters
+    ----------
+    distances : ndarray of shape (n * (n - 1) / 2,)
+        Pairwise distances in ``scipy.spatial.distance.squareform`` order.
+    method : str
+        A key of :data:`hclust.options.LINKAGE_METHODS` that accepts any
+        metric (not ward, centroid or median: they need the euclidean
+        coordinates of the samples, which a distance matrix does not have).
+
+    Returns
+    -------
+    Tree
+        ``linkage(distances, method)`` with ``metric="precomputed"`` and the
+        cophenetic correlation against the given distances.
+
+    Raises
+    ------
+    ClusteringError
+        If the method needs euclidean observations, or the vector is not a
+        finite, non-negative condensed distance vector of at least 2 samples.
+    """
+    if method not in LINKAGE_METHODS:
+        raise ClusteringError(f"unknown linkage method {method!r}; choose one of: {', '.join(LINKAGE_METHODS)}")
+    if LINKAGE_METHODS[method].needs_euclidean:
+        usable = ", ".join(m.name for m in LINKAGE_METHODS.values() if not m.needs_euclidean)
+        raise ClusteringError(
+            f"method {method!r} needs the samples' euclidean coordinates, and precomputed distances "
+            f"do not have them; pick one of: {usable}"
+        )
+    vector = np.asarray(distances, dtype=float)
+    n = int(round((1 + np.sqrt(1 + 8 * vector.size)) / 2))
+    if vector.ndim != 1 or vector.size == 0 or n * (n - 1) // 2 != vector.size:
+        raise ClusteringError(
+            f"a condensed distance vector must have n(n-1)/2 entries for some n >= 2 (got {vector.size})"
+        )
+    if not np.isfinite(vector).all() or (vector < 0).any():
+        raise ClusteringError("distances must be finite and at least 0")
+    linkage_matrix = linkage(vector, method=method)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        coefficient = float(cophenet(linkage_matrix, vector)[0])
+    return tree_from_linkage(linkage_matrix, method, PRECOMPUTED, coefficient)
+
+
 def tree_from_linkage(linkage_matrix: np.ndarray, method: str, metric: str, cophenetic: float) -> Tree:
     """Wrap a linkage matrix with its derived, per-tree arrays.
 
@@ -221,6 +273,10 @@ def tree_from_linkage(linkage_matrix: np.ndarray, method: str, metric: str, coph
     left_children = linkage_matrix[:, 0].astype(np.int64)
     for row, child in enumerate(left_children):
         first_leaf[n + row] = first_leaf[child]
+    parent = np.full(2 * n - 1, -1, dtype=np.int64)
+    children = linkage_matrix[:, :2].astype(np.int64)
+    parent[children[:, 0]] = n + np.arange(n - 1)
+    parent[children[:, 1]] = n + np.arange(n - 1)
     return Tree(
         linkage=linkage_matrix,
         method=method,
@@ -229,6 +285,7 @@ def tree_from_linkage(linkage_matrix: np.ndarray, method: str, metric: str, coph
         leaf_order=leaves_list(linkage_matrix),
         max_dists=maxdists(linkage_matrix),
         first_leaf=first_leaf,
+        parent=parent,
     )
 
 

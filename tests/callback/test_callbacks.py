@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from app import create_app
 from components import ids
 from config import Settings
+from factory import create_app
 from tests.callback.conftest import call, text_of
 
 DATA_DIR = Path(__file__).parents[1] / "data"

@@ -1,0 +1,37 @@
+"""The composition root: build a configured Dash app.
+
+``app.py`` calls this for the served app; tests and benchmarks call it for
+apps of their own, so nothing imports ``app.py``.
+"""
+
+from functools import partial
+from pathlib import Path
+
+from dash import Dash
+
+from callbacks import register_callbacks
+from components.layout import build_layout
+from config import Settings
+from state.session_store import SessionStore
+
+ASSETS = str(Path(__file__).parent / "assets")
+
+
+def create_app(settings: Settings | None = None) -> Dash:
+    """Build the Dash app: layout, callbacks and the server-side store.
+
+    Parameters
+    ----------
+    settings : Settings, optional
+        Read from the environment when omitted.
+
+    Returns
+    -------
+    dash.Dash
+    """
+    settings = settings or Settings.from_env()
+    store = SessionStore.open(str(settings.cache_dir), settings.cache_size_mb, settings.session_ttl_seconds)
+    dash_app = Dash(__name__, title="hclust-explorer", update_title=None, assets_folder=ASSETS)
+    dash_app.layout = partial(build_layout, settings.max_upload_mb)
+    register_callbacks(dash_app, store, settings)
+    return dash_app
