@@ -23,7 +23,7 @@ def settings(tmp_path) -> Settings:
 @pytest.fixture
 def dash_app(settings):
     """A fresh app (own store) for one test."""
-    from app import create_app
+    from factory import create_app
 
     return create_app(settings)
 

@@ -78,6 +78,17 @@ def to_page(page: Page, x: float | None, y: float, graph_id: str = "dendrogram")
     )
 
 
+def wait_past_double_click(page: Page, graph_id: str = "dendrogram") -> None:
+    """Let Plotly's double-click window pass before the next press on a graph.
+
+    Two presses within ``config.doubleClickDelay`` (300 ms) make a double-click:
+    Plotly autoscales both axes and reports the second click in the new axis
+    coordinates, so a second, quick click lands at another height.
+    """
+    delay = graph_eval(page, graph_id, "(gd) => gd._context.doubleClickDelay")
+    page.wait_for_timeout(delay + 50)
+
+
 def wait_for_cut_line(page: Page, timeout: float = TIMEOUT_MS) -> bool:
     """Wait until the line is horizontal, full width, and at the height shown in #cut-height."""
     return wait_for_graph(
