@@ -2,12 +2,28 @@
 // Only a drag of the line (relayout of shapes[0]) or a click on the plot
 // produces a value; zoom, pan and autosize return no_update and never reach
 // the server.
+//
+// A click on a merge dot or a leaf marker selects that branch instead (see
+// the branch-selection callback), so it does not move the cut.
+// These are figures/dendrogram.py's MERGE_TRACE and LEAF_TRACE; a unit test
+// keeps them in step.
+const SELECTABLE_TRACES = [10, 11];
+
+function onSelectableTrace(clickData) {
+  return Boolean(
+    clickData.points && clickData.points.some((p) => SELECTABLE_TRACES.includes(p.curveNumber)),
+  );
+}
+
 window.dash_clientside = Object.assign({}, window.dash_clientside, {
   hclust: {
     graphCut: function (relayoutData, clickData) {
       const noUpdate = window.dash_clientside.no_update;
       const triggered = window.dash_clientside.callback_context.triggered.map((t) => t.prop_id);
       if (triggered.some((p) => p.endsWith(".clickData")) && clickData) {
+        if (onSelectableTrace(clickData)) {
+          return noUpdate;
+        }
         let y;
         if (clickData.yvals && clickData.yvals.length) {
           y = clickData.yvals[0];

@@ -131,6 +131,8 @@ def dendrogram_figure(
             clickmode="event",
             dragmode="zoom",
             hovermode="closest",
+            # Small, so a click near a merge dot still cuts unless it hits the dot.
+            hoverdistance=10,
         ),
         clickanywhere=True,
     )

@@ -72,14 +72,7 @@ def clusters_at_height(tree: Tree, height: float) -> Cut:
     """
     if height is None or not math.isfinite(height) or height < 0:
         raise ClusteringError(f"the cut height must be a number of at least 0 (got {height!r})")
-    labels = fcluster(tree.linkage, height, criterion="distance")
-    ordered = number_left_to_right(labels, tree.leaf_order)
-    return Cut(
-        height=float(height),
-        labels=ordered,
-        n_clusters=int(ordered.max()),
-        roots=_cluster_roots(tree, ordered, height),
-    )
+    return cut_from_labels(tree, fcluster(tree.linkage, height, criterion="distance"), height)
 
 
 def clusters_for_k(tree: Tree, k: int) -> Cut:
@@ -130,15 +123,50 @@ def clusters_for_k(tree: Tree, k: int) -> Cut:
     return replace(cut, note=note)
 
 
-def _cluster_roots(tree: Tree, labels: np.ndarray, height: float) -> np.ndarray:
-    """The top node of each cluster: whole under the cut, its parent not."""
-    n = tree.n_samples
-    whole = np.concatenate([np.ones(n, dtype=bool), tree.max_dists <= height])
+def _cluster_roots(tree: Tree, labels: np.ndarray) -> np.ndarray:
+    """The top node of each cluster: all its samples in one cluster, its parent's not.
+
+    Works for any partition that follows the tree (each cluster a subtree),
+    whatever the criterion: along the dendrogram order a node is whole when
+    no label changes inside its leaf span.
+    """
+    along = labels[tree.leaf_order]
+    changes = np.concatenate([[0], np.cumsum(along[1:] != along[:-1])])
+    start, stop = tree.leaf_span[:, 0], tree.leaf_span[:, 1]
+    whole = changes[stop - 1] == changes[start]
     parent_whole = np.where(tree.parent >= 0, whole[tree.parent], False)
     tops = np.flatnonzero(whole & ~parent_whole)
-    roots = np.empty(tops.size, dtype=np.int64)
+    roots = np.empty(int(labels.max()), dtype=np.int64)
     roots[labels[tree.first_leaf[tops]] - 1] = tops
     return roots
+
+
+def cut_from_labels(tree: Tree, labels: np.ndarray, height: float, note: str = "") -> Cut:
+    """Wrap any flat clustering that follows the tree (e.g. fcluster's output) as a :class:`Cut`.
+
+    Parameters
+    ----------
+    tree : Tree
+    labels : ndarray of int, shape (n,)
+        Cluster ids in any numbering; each cluster must be a subtree.
+    height : float
+        The cut height to draw, or NaN when the criterion has none.
+    note : str
+        A sentence for the user, if any.
+
+    Returns
+    -------
+    Cut
+        Renumbered left to right, with each cluster's root.
+    """
+    ordered = number_left_to_right(np.asarray(labels), tree.leaf_order)
+    return Cut(
+        height=float(height),
+        labels=ordered,
+        n_clusters=int(ordered.max()),
+        roots=_cluster_roots(tree, ordered),
+        note=note,
+    )
 
 
 def snap_height(tree: Tree, height: float) -> float:

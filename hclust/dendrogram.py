@@ -166,11 +166,17 @@ def color_links(tree: Tree, geometry: DendrogramGeometry, cut: Cut) -> LinkColor
 
 
 def _node_clusters(tree: Tree, cut: Cut, nodes: np.ndarray) -> np.ndarray:
-    """Cluster id of each node whose whole subtree lies in one cluster, else 0."""
-    n = tree.n_samples
-    merge_rows = np.clip(nodes - n, 0, None)
-    inside = (nodes < n) | (tree.max_dists[merge_rows] <= cut.height)
-    return np.where(inside, cut.labels[tree.first_leaf[nodes]], 0)
+    """Cluster id of each node whose whole subtree lies in one cluster, else 0.
+
+    A node lies in cluster c when its samples are a part of c's, that is when
+    its leaf span sits inside the span of c's root. This holds for any cut
+    that follows the tree (distance, maxclust, inconsistent).
+    """
+    clusters = cut.labels[tree.first_leaf[nodes]]
+    spans = tree.leaf_span[nodes]
+    root_spans = tree.leaf_span[cut.roots[clusters - 1]]
+    inside = (spans[:, 0] >= root_spans[:, 0]) & (spans[:, 1] <= root_spans[:, 1])
+    return np.where(inside, clusters, 0)
 
 
 def _links_in_drawing_order(tree: Tree, p: int) -> np.ndarray:

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+from scipy.linalg import eigh
+from scipy.spatial.distance import squareform
 from sklearn.decomposition import PCA
 
 
@@ -73,4 +75,48 @@ def project_to_plane(features: np.ndarray, feature_names: list[str]) -> Projecti
         x_title=f"PC1 ({share[0]:.1f}% of variance)",
         y_title=f"PC2 ({share[1]:.1f}% of variance)",
         description=f"PCA of {m} features: the plane keeps {share.sum():.1f}% of the variance",
+    )
+
+
+def embed_distances(distances: np.ndarray) -> Projection:
+    """Place samples in a plane from their distances alone (classical MDS).
+
+    Parameters
+    ----------
+    distances : ndarray of shape (n * (n - 1) / 2,)
+        Condensed pairwise distances.
+
+    Returns
+    -------
+    Projection
+        Torgerson's classical multidimensional scaling: the top two
+        eigenvectors of the double-centred squared distances. Exact for
+        euclidean distances, an approximation otherwise; the description
+        says how much of the (positive) spread the plane keeps.
+
+    Notes
+    -----
+    Time O(n^2) plus an eigendecomposition; memory 8 n^2 bytes.
+    """
+    squared = squareform(np.asarray(distances, dtype=float)) ** 2
+    n = squared.shape[0]
+    centred = squared - squared.mean(axis=0) - squared.mean(axis=1)[:, None] + squared.mean()
+    gram = -0.5 * centred
+    if n <= 2:
+        values, vectors = np.linalg.eigh(gram)
+    else:
+        values, vectors = eigh(gram, subset_by_index=[n - 2, n - 1])
+    order = np.argsort(values)[::-1][:2]
+    values, vectors = np.clip(values[order], 0, None), vectors[:, order]
+    if values.size < 2:
+        values, vectors = np.append(values, 0.0), np.column_stack([vectors, np.zeros(n)])
+    plane = vectors * np.sqrt(values)
+    total = np.clip(np.linalg.eigvalsh(gram), 0, None).sum() if n <= 2000 else np.trace(gram)
+    share = 100 * values / total if total > 0 else np.zeros(2)
+    return Projection(
+        x=plane[:, 0],
+        y=plane[:, 1],
+        x_title=f"MDS 1 ({share[0]:.1f}%)",
+        y_title=f"MDS 2 ({share[1]:.1f}%)",
+        description=f"classical MDS of the distance matrix: the plane keeps {share.sum():.1f}% of the spread",
     )

@@ -40,6 +40,11 @@ class Tree:
         one. A merge's cluster after a cut is the cluster of this sample.
     parent : ndarray of shape (2n - 1,)
         For every node, the node it merges into; -1 for the root.
+    leaf_span : ndarray of shape (2n - 1, 2)
+        For every node, the first and one-past-last position in
+        :attr:`leaf_order` of the samples under it (a subtree's samples are
+        contiguous in dendrogram order): its members are
+        ``leaf_order[start:stop]``.
     """
 
     linkage: np.ndarray
@@ -50,6 +55,7 @@ class Tree:
     max_dists: np.ndarray
     first_leaf: np.ndarray
     parent: np.ndarray
+    leaf_span: np.ndarray
 
     @property
     def n_samples(self) -> int:
@@ -277,15 +283,24 @@ def tree_from_linkage(linkage_matrix: np.ndarray, method: str, metric: str, coph
     children = linkage_matrix[:, :2].astype(np.int64)
     parent[children[:, 0]] = n + np.arange(n - 1)
     parent[children[:, 1]] = n + np.arange(n - 1)
+    leaf_order = leaves_list(linkage_matrix)
+    leaf_span = np.empty((2 * n - 1, 2), dtype=np.int64)
+    leaf_span[leaf_order, 0] = np.arange(n)
+    leaf_span[:n, 1] = leaf_span[:n, 0] + 1
+    for row, (left, right) in enumerate(children):
+        # Children come before parents in Z, so their spans are known.
+        leaf_span[n + row, 0] = min(leaf_span[left, 0], leaf_span[right, 0])
+        leaf_span[n + row, 1] = max(leaf_span[left, 1], leaf_span[right, 1])
     return Tree(
         linkage=linkage_matrix,
         method=method,
         metric=metric,
         cophenetic=cophenetic,
-        leaf_order=leaves_list(linkage_matrix),
+        leaf_order=leaf_order,
         max_dists=maxdists(linkage_matrix),
         first_leaf=first_leaf,
         parent=parent,
+        leaf_span=leaf_span,
     )
 
 

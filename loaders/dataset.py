@@ -24,6 +24,9 @@ class Dataset:
     notes : tuple of str
         Sentences for the user about what loading did (columns left out,
         rows dropped).
+    distances : ndarray of shape (n * (n - 1) / 2,), optional
+        Precomputed pairwise distances (condensed) when the table was a
+        distance matrix; then ``features`` has shape (n, 0).
     """
 
     name: str
@@ -31,6 +34,12 @@ class Dataset:
     feature_names: tuple[str, ...]
     sample_names: tuple[str, ...] | None = None
     notes: tuple[str, ...] = field(default_factory=tuple)
+    distances: np.ndarray | None = None
+
+    @property
+    def is_distance_matrix(self) -> bool:
+        """True when the samples come as precomputed distances, not features."""
+        return self.distances is not None
 
     @property
     def n_samples(self) -> int:
@@ -49,6 +58,8 @@ class Dataset:
         digest.update(repr((self.features.shape, self.feature_names)).encode())
         digest.update(np.ascontiguousarray(self.features, dtype=np.float64).tobytes())
         digest.update(repr(self.sample_names).encode())
+        if self.distances is not None:
+            digest.update(np.ascontiguousarray(self.distances, dtype=np.float64).tobytes())
         return digest.hexdigest()[:32]
 
     def sample_label(self, index: int) -> str:

@@ -14,6 +14,8 @@ from typing import TypeVar
 import diskcache
 
 from hclust import DendrogramGeometry, Projection, Tree, build_tree, project_to_plane, truncated_geometry
+from hclust.projection import embed_distances
+from hclust.tree import build_tree_from_distances
 from loaders import Dataset
 
 _MB = 1_000_000
@@ -96,7 +98,7 @@ class SessionStore:
         SessionExpiredError
             If the dataset is gone.
         """
-        return self._memo(ref, ("tree", method, metric), lambda: build_tree(self.dataset(ref).features, method, metric))
+        return self._memo(ref, ("tree", method, metric), lambda: _build(self.dataset(ref), method, metric))
 
     def geometry(self, ref: DataRef, method: str, metric: str, p: int) -> DendrogramGeometry:
         """The truncated dendrogram layout of that tree with ``p`` leaves, computed once."""
@@ -133,5 +135,13 @@ def _names(dataset: Dataset) -> list[str] | None:
     return list(dataset.sample_names) if dataset.sample_names is not None else None
 
 
+def _build(dataset: Dataset, method: str, metric: str) -> Tree:
+    if dataset.is_distance_matrix:
+        return build_tree_from_distances(dataset.distances, method)
+    return build_tree(dataset.features, method, metric)
+
+
 def _project(dataset: Dataset) -> Projection:
+    if dataset.is_distance_matrix:
+        return embed_distances(dataset.distances)
     return project_to_plane(dataset.features, list(dataset.feature_names))
