@@ -2,7 +2,7 @@
 
 from dash import Dash
 
-from callbacks import cut, data, linkage
+from callbacks import cut, data, linkage, options
 from config import Settings
 from state.session_store import SessionStore
 
@@ -19,5 +19,6 @@ def register_callbacks(app: Dash, store: SessionStore, settings: Settings) -> No
     settings : Settings
     """
     data.register(app, store, settings)
+    options.register(app)
     linkage.register(app, store, settings)
     cut.register(app, store)

@@ -4,28 +4,17 @@ from __future__ import annotations
 
 import math
 
-from dash import Dash, Input, Output, State, ctx, html, no_update
+from dash import Dash, Input, Output, State, ctx, no_update
 from dash.exceptions import PreventUpdate
 
 from callbacks.common import USER_ERRORS, error_message, message
 from callbacks.render import ViewState, cluster_summary, full_figures
 from components import ids
-from components.layout import method_options, metric_options
 from config import Settings
-from hclust import LINKAGE_METHODS, ClusteringError, clusters_at_height, clusters_for_k, elbow_k
-from hclust.options import EUCLIDEAN
+from hclust import ClusteringError, clusters_at_height, clusters_for_k, elbow_k
 from state.session_store import DataRef, SessionStore
 
 MAX_TRUNCATE_P = 500
-
-
-def method_help(method: str) -> str:
-    """One line on the chosen method, and the euclidean rule where it applies."""
-    chosen = LINKAGE_METHODS.get(method)
-    if chosen is None:
-        return ""
-    rule = " Defined only for euclidean distances." if chosen.needs_euclidean else ""
-    return f"{chosen.description}{rule}"
 
 
 def cophenetic_text(value: float) -> tuple[str, str]:
@@ -58,21 +47,6 @@ def read_annotate_above(value) -> float | None:
 
 def register(app: Dash, store: SessionStore, settings: Settings) -> None:
     """Register the linkage callbacks on ``app``."""
-
-    @app.callback(
-        Output(ids.METRIC, "options"),
-        Output(ids.METHOD_HELP, "children"),
-        Input(ids.METHOD, "value"),
-    )
-    def restrict_metrics(method):
-        notes = [html.Span(method_help(method))]
-        if LINKAGE_METHODS.get(method) and not LINKAGE_METHODS[method].needs_euclidean:
-            notes.append(html.Span(" ward, centroid and median need the euclidean metric.", className="muted"))
-        return metric_options(method), notes
-
-    @app.callback(Output(ids.METHOD, "options"), Input(ids.METRIC, "value"), prevent_initial_call=True)
-    def restrict_methods(metric):
-        return method_options(metric or EUCLIDEAN)
 
     @app.callback(
         Output(ids.DENDROGRAM, "figure"),

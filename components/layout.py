@@ -7,10 +7,13 @@ import uuid
 from dash import dcc, html
 
 from components import ids
+from components.aids_panel import aids_panel
+from components.clusters_panel import clusters_panel
+from components.data_panel import data_controls
+from components.widgets import field, number_input, section
 from hclust import LINKAGE_METHODS, METRICS
 from hclust.dendrogram import DEFAULT_TRUNCATE_P
 from hclust.options import DEFAULT_METHOD, DEFAULT_METRIC, EUCLIDEAN
-from loaders import BUILTIN_DATASETS, DEFAULT_DATASET
 
 GRAPH_CONFIG = {
     "displaylogo": False,
@@ -44,7 +47,14 @@ def build_layout(max_upload_mb: int) -> html.Div:
                         className="sidebar",
                         children=[data_controls(max_upload_mb), linkage_controls(), display_controls()],
                     ),
-                    html.Main(className="main", children=[results_strip(), graphs()]),
+                    html.Main(
+                        className="main",
+                        children=[
+                            results_strip(),
+                            graphs(),
+                            html.Div(className="analysis", children=[aids_panel(), clusters_panel()]),
+                        ],
+                    ),
                 ],
             ),
         ],
@@ -58,57 +68,6 @@ def header() -> html.Header:
         children=[
             html.H1("hclust-explorer"),
             html.Span("hierarchical clustering, step by step", className="tagline"),
-        ],
-    )
-
-
-def _section(step: str, title: str, children: list) -> html.Section:
-    return html.Section(
-        className="panel",
-        children=[html.H2([html.Span(step, className="step"), title]), *children],
-    )
-
-
-def _field(label: str, control, hint: str | None = None, html_for: str | None = None) -> html.Div:
-    children = [html.Label(label, htmlFor=html_for), control]
-    if hint:
-        children.append(html.Div(hint, className="hint"))
-    return html.Div(className="field", children=children)
-
-
-def data_controls(max_upload_mb: int) -> html.Section:
-    """Step 1: choose a built-in dataset or upload a CSV."""
-    return _section(
-        "1",
-        "Data",
-        [
-            _field(
-                "Example dataset",
-                dcc.Dropdown(
-                    id=ids.DATASET,
-                    options=[
-                        {"label": d.title, "value": d.key, "title": d.description} for d in BUILTIN_DATASETS.values()
-                    ],
-                    value=DEFAULT_DATASET,
-                    clearable=False,
-                    searchable=False,
-                ),
-                html_for=ids.DATASET,
-            ),
-            dcc.Upload(
-                id=ids.UPLOAD,
-                className="upload",
-                children=html.Div(
-                    [
-                        html.Strong("Drop a CSV here"),
-                        " or click to choose",
-                        html.Div(f"numeric columns are the features · up to {max_upload_mb} MB", className="hint"),
-                    ]
-                ),
-                multiple=False,
-                accept=".csv,.tsv,.txt,text/csv,text/plain",
-            ),
-            html.Div(id=ids.DATA_SUMMARY, className="data-summary"),
         ],
     )
 
@@ -142,11 +101,11 @@ def metric_options(method: str) -> list[dict]:
 
 def linkage_controls() -> html.Section:
     """Step 2: linkage method and distance metric."""
-    return _section(
+    return section(
         "2",
         "Linkage",
         [
-            _field(
+            field(
                 "Method",
                 dcc.Dropdown(
                     id=ids.METHOD,
@@ -157,7 +116,7 @@ def linkage_controls() -> html.Section:
                 ),
                 html_for=ids.METHOD,
             ),
-            _field(
+            field(
                 "Distance metric",
                 dcc.Dropdown(
                     id=ids.METRIC,
@@ -173,27 +132,23 @@ def linkage_controls() -> html.Section:
     )
 
 
-def _number(component_id: str, **kwargs) -> dcc.Input:
-    return dcc.Input(id=component_id, type="number", debounce=0.6, className="number", **kwargs)
-
-
 def display_controls() -> html.Section:
     """Step 3: how much of the tree to show and which merges to label."""
-    return _section(
+    return section(
         "3",
         "Display",
         [
             html.Div(
                 className="field-row",
                 children=[
-                    _field(
+                    field(
                         "Leaves shown (p)",
-                        _number(ids.TRUNCATE_P, min=2, max=500, step=1, value=DEFAULT_TRUNCATE_P),
+                        number_input(ids.TRUNCATE_P, min=2, max=500, step=1, value=DEFAULT_TRUNCATE_P),
                         html_for=ids.TRUNCATE_P,
                     ),
-                    _field(
+                    field(
                         "Label heights above",
-                        _number(ids.ANNOTATE_ABOVE, min=0, step="any", placeholder="auto"),
+                        number_input(ids.ANNOTATE_ABOVE, min=0, step="any", placeholder="auto"),
                         html_for=ids.ANNOTATE_ABOVE,
                     ),
                 ],
@@ -228,7 +183,7 @@ def results_strip() -> html.Div:
                         title="Drag the dashed line, click the dendrogram, or type a height",
                         children=[
                             html.Label("Cut height", htmlFor=ids.CUT_HEIGHT, className="stat-label"),
-                            _number(ids.CUT_HEIGHT, min=0, step="any"),
+                            number_input(ids.CUT_HEIGHT, min=0, step="any"),
                         ],
                     ),
                     html.Div(
@@ -236,7 +191,7 @@ def results_strip() -> html.Div:
                         title="Type the number of clusters k; the line moves to a height that gives k",
                         children=[
                             html.Label("Clusters k", htmlFor=ids.N_CLUSTERS, className="stat-label"),
-                            _number(ids.N_CLUSTERS, min=1, step=1),
+                            number_input(ids.N_CLUSTERS, min=1, step=1),
                         ],
                     ),
                 ],

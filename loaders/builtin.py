@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 from sklearn import datasets as sk_datasets
@@ -150,4 +150,4 @@ def load_builtin(key: str) -> Dataset:
     """
     if key not in BUILTIN_DATASETS:
         raise DataError(f"unknown dataset {key!r}; choose one of: {', '.join(BUILTIN_DATASETS)}")
-    return BUILTIN_DATASETS[key].make()
+    return replace(BUILTIN_DATASETS[key].make(), provenance={"source": "builtin", "key": key})

@@ -27,6 +27,12 @@ class Dataset:
     distances : ndarray of shape (n * (n - 1) / 2,), optional
         Precomputed pairwise distances (condensed) when the table was a
         distance matrix; then ``features`` has shape (n, 0).
+    provenance : dict
+        How the dataset was made, JSON-friendly, so the steps can be shown
+        and replayed as code. Built-ins: ``{"source": "builtin", "key": ...}``.
+        Files: ``{"source": "file", "filename", "format", "read_kwargs",
+        "feature_columns", "label_column", "missing", "scaling",
+        "distance_matrix"}`` (see ``loaders/README.md``).
     """
 
     name: str
@@ -35,6 +41,7 @@ class Dataset:
     sample_names: tuple[str, ...] | None = None
     notes: tuple[str, ...] = field(default_factory=tuple)
     distances: np.ndarray | None = None
+    provenance: dict = field(default_factory=dict)
 
     @property
     def is_distance_matrix(self) -> bool:

@@ -95,8 +95,9 @@ def read_table(raw: bytes, filename: str) -> Dataset:
     if b"\x00" in raw[:_SNIFF_BYTES]:
         raise DataError(f"{filename} is not a text table (it contains binary data); upload a CSV file")
     text = _decode(raw, filename)
-    frame = _parse(text, filename)
-    return _to_dataset(frame, filename)
+    delimiter = _sniff_delimiter(text)
+    frame = _parse(text, delimiter, filename)
+    return _to_dataset(frame, filename, delimiter)
 
 
 def _decode(raw: bytes, filename: str) -> str:
@@ -117,8 +118,7 @@ def _sniff_delimiter(text: str) -> str:
         return max(_DELIMITERS, key=first_line.count)
 
 
-def _parse(text: str, filename: str) -> pd.DataFrame:
-    delimiter = _sniff_delimiter(text)
+def _parse(text: str, delimiter: str, filename: str) -> pd.DataFrame:
     try:
         frame = pd.read_csv(io.StringIO(text), sep=delimiter, skipinitialspace=True)
     except pd.errors.EmptyDataError as error:
@@ -133,7 +133,7 @@ def _parse(text: str, filename: str) -> pd.DataFrame:
     return frame
 
 
-def _to_dataset(frame: pd.DataFrame, filename: str) -> Dataset:
+def _to_dataset(frame: pd.DataFrame, filename: str, delimiter: str) -> Dataset:
     frame.columns = [str(c).strip() for c in frame.columns]
     empty = [c for c in frame.columns if frame[c].isna().all()]
     frame = frame.drop(columns=empty)
@@ -176,6 +176,17 @@ def _to_dataset(frame: pd.DataFrame, filename: str) -> Dataset:
         feature_names=tuple(numeric),
         sample_names=names,
         notes=tuple(notes),
+        provenance={
+            "source": "file",
+            "filename": filename,
+            "format": "csv",
+            "read_kwargs": {"sep": delimiter, "skipinitialspace": True},
+            "feature_columns": list(numeric),
+            "label_column": label_column,
+            "missing": "drop",
+            "scaling": "none",
+            "distance_matrix": False,
+        },
     )
 
 
