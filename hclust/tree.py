@@ -2,16 +2,29 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 
 import numpy as np
-from scipy.cluster.hierarchy import cophenet, leaves_list, linkage, maxdists
+from scipy.cluster.hierarchy import leaves_list, maxdists
 from scipy.spatial.distance import pdist
 
+from hclust.engine import (
+    MONOTONIC_METHODS,
+    blockwise_cophenetic_correlation,
+    cophenetic_correlation,
+    linkage_from_distances,
+    linkage_from_observations,
+    plan_engine,
+)
 from hclust.errors import ClusteringError
 from hclust.options import LINKAGE_METHODS, validate_choice
 
 _MAX_NAMED_ROWS = 5
+# Up to this many samples the cophenetic correlation uses SciPy directly
+# (fast, but it holds two n^2 / 2 arrays); above it, the blockwise version.
+DIRECT_COPHENETIC_MAX_N = 5000
+Progress = Callable[[float, str], None]
 
 
 @dataclass(frozen=True, eq=False)
@@ -40,6 +53,8 @@ class Tree:
         one. A merge's cluster after a cut is the cluster of this sample.
     parent : ndarray of shape (2n - 1,)
         For every node, the node it merges into; -1 for the root.
+    note : str
+        Empty, or a sentence for the user about how the tree was computed.
     leaf_span : ndarray of shape (2n - 1, 2)
         For every node, the first and one-past-last position in
         :attr:`leaf_order` of the samples under it (a subtree's samples are
@@ -56,6 +71,7 @@ class Tree:
     first_leaf: np.ndarray
     parent: np.ndarray
     leaf_span: np.ndarray
+    note: str = ""
 
     @property
     def n_samples(self) -> int:
@@ -167,7 +183,7 @@ def condensed_index_to_pairs(index: np.ndarray, n: int) -> tuple[np.ndarray, np.
     return rows, cols
 
 
-def build_tree(features: np.ndarray, method: str, metric: str) -> Tree:
+def build_tree(features: np.ndarray, method: str, metric: str, progress: Progress | None = None) -> Tree:
     """Cluster observations hierarchically.
 
     Parameters
@@ -178,11 +194,14 @@ def build_tree(features: np.ndarray, method: str, metric: str) -> Tree:
         A key of :data:`hclust.options.LINKAGE_METHODS`.
     metric : str
         A key of :data:`hclust.options.METRICS`.
+    progress : callable, optional
+        Called as ``progress(fraction, stage)`` while the tree is built.
 
     Returns
     -------
     Tree
-        Identical to ``scipy.cluster.hierarchy.linkage(X, method, metric)``,
+        The merge heights of ``scipy.cluster.hierarchy.linkage(X, method,
+        metric)`` (see :mod:`hclust.engine` for the engine and tied merges),
         with its cophenetic correlation ``cophenet(Z, pdist(X, metric))[0]``.
 
     Raises
@@ -194,21 +213,44 @@ def build_tree(features: np.ndarray, method: str, metric: str) -> Tree:
 
     Notes
     -----
-    Time O(n^2 m) for the distances plus O(n^2) for the linkage; memory is
-    dominated by the condensed distance vector and the cophenetic distances,
-    8 n (n - 1) / 2 bytes each.
+    Time O(n^2 m). Memory: O(n m) for ward and single on euclidean data
+    (no distance matrix, blockwise cophenetic correlation); otherwise the
+    condensed distance vector, 8 n (n - 1) / 2 bytes, and its working copy.
     """
     validate_choice(method, metric)
     observations = check_observations(features)
-    distances = pairwise_distances(observations, metric)
-    # SciPy's linkage of observations computes exactly these distances
-    # internally (euclidean for ward, centroid and median), so the result is
-    # identical and the vector is reused for the cophenetic correlation.
-    linkage_matrix = linkage(distances, method=method)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        # NaN when all merges share one height: the correlation is undefined.
-        coefficient = float(cophenet(linkage_matrix, distances)[0])
-    return tree_from_linkage(linkage_matrix, method, metric, coefficient)
+    report = progress or _ignore_progress
+    n = observations.shape[0]
+    plan = plan_engine(method, metric)
+    if plan.needs_distance_matrix:
+        report(0.05, f"computing {n * (n - 1) // 2:,} {metric} distances")
+        distances = pairwise_distances(observations, metric)
+        report(0.25, f"linking with {plan.engine}")
+        linkage_matrix, engine_note = linkage_from_distances(distances, method)
+    else:
+        distances = None
+        report(0.05, f"linking with {plan.engine}")
+        linkage_matrix, engine_note = linkage_from_observations(observations, method)
+    tree = replace(tree_from_linkage(linkage_matrix, method, metric, float("nan")), note=engine_note)
+    report(0.6, "computing the cophenetic correlation")
+    if method in MONOTONIC_METHODS and n > DIRECT_COPHENETIC_MAX_N:
+        coefficient = blockwise_cophenetic_correlation(
+            observations, linkage_matrix, tree.leaf_order, metric, progress=_scaled(report, 0.6, 1.0)
+        )
+    else:
+        coefficient = cophenetic_correlation(
+            linkage_matrix, distances if distances is not None else pdist(observations, metric)
+        )
+    report(1.0, "done")
+    return replace(tree, cophenetic=coefficient)
+
+
+def _ignore_progress(fraction: float, stage: str) -> None:
+    return None
+
+
+def _scaled(report: Progress, start: float, stop: float) -> Progress:
+    return lambda fraction, stage: report(start + (stop - start) * fraction, stage)
 
 
 PRECOMPUTED = "precomputed"
@@ -254,10 +296,9 @@ def build_tree_from_distances(distances: np.ndarray, method: str) -> Tree:
         )
     if not np.isfinite(vector).all() or (vector < 0).any():
         raise ClusteringError("distances must be finite and at least 0")
-    linkage_matrix = linkage(vector, method=method)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        coefficient = float(cophenet(linkage_matrix, vector)[0])
-    return tree_from_linkage(linkage_matrix, method, PRECOMPUTED, coefficient)
+    linkage_matrix, engine_note = linkage_from_distances(vector, method)
+    tree = tree_from_linkage(linkage_matrix, method, PRECOMPUTED, cophenetic_correlation(linkage_matrix, vector))
+    return replace(tree, note=engine_note)
 
 
 def tree_from_linkage(linkage_matrix: np.ndarray, method: str, metric: str, cophenetic: float) -> Tree:
