@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 
@@ -16,6 +16,10 @@ def _env_int(name: str, default: int) -> int:
         return int(value)
     except ValueError as error:
         raise SystemExit(f"{name} must be a whole number (got {value!r})") from error
+
+
+def _half_machine_memory_mb() -> int:
+    return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") // 2 // 1_000_000
 
 
 @dataclass(frozen=True)
@@ -42,6 +46,18 @@ class Settings:
         (``HCLUST_WEBGL_THRESHOLD``, default 3000).
     debug : bool
         Dash debug mode (``HCLUST_DEBUG=1``).
+    redis_url : str or None
+        With ``REDIS_URL`` set, background jobs run on Celery workers through
+        Redis and the session store lives in Redis, so several machines
+        share both.
+    memory_budget_mb : int
+        Trees whose estimated peak memory is above this are not started
+        (``HCLUST_MEMORY_BUDGET_MB``; default half the machine's memory).
+    background_after_seconds : float
+        Trees estimated to take longer run as background jobs with a progress
+        bar and a cancel button (``HCLUST_BACKGROUND_AFTER``, default 1).
+    job_expire_seconds : int
+        How long a finished job's result is kept for its page.
     """
 
     host: str = "127.0.0.1"
@@ -52,6 +68,10 @@ class Settings:
     max_upload_mb: int = 50
     webgl_threshold: int = 3000
     debug: bool = False
+    redis_url: str | None = None
+    memory_budget_mb: int = field(default_factory=lambda: _half_machine_memory_mb())
+    background_after_seconds: float = 1.0
+    job_expire_seconds: int = 3600
 
     @property
     def max_upload_bytes(self) -> int:
@@ -71,4 +91,9 @@ class Settings:
             max_upload_mb=_env_int("HCLUST_MAX_UPLOAD_MB", defaults.max_upload_mb),
             webgl_threshold=_env_int("HCLUST_WEBGL_THRESHOLD", defaults.webgl_threshold),
             debug=os.environ.get("HCLUST_DEBUG", "") in {"1", "true", "yes"},
+            redis_url=os.environ.get("REDIS_URL") or None,
+            memory_budget_mb=_env_int("HCLUST_MEMORY_BUDGET_MB", defaults.memory_budget_mb),
+            background_after_seconds=float(
+                os.environ.get("HCLUST_BACKGROUND_AFTER", defaults.background_after_seconds)
+            ),
         )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 
 from dash import Dash, Input, Output, State, ctx, no_update
 from dash.exceptions import PreventUpdate
@@ -11,7 +12,8 @@ from callbacks.common import USER_ERRORS, error_message, message
 from callbacks.render import ViewState, cluster_summary, full_figures
 from components import ids
 from config import Settings
-from hclust import ClusteringError, clusters_at_height, clusters_for_k, elbow_k
+from hclust import ClusteringError, clusters_at_height, clusters_for_k, elbow_k, validate_choice
+from hclust.estimate import Estimate, describe, estimate_tree
 from state.session_store import DataRef, SessionStore
 
 MAX_TRUNCATE_P = 500
@@ -45,19 +47,30 @@ def read_annotate_above(value) -> float | None:
     return float(value)
 
 
+def _view_outputs() -> list[Output]:
+    """What showing a tree updates; shared by the quick path and the background job."""
+    return [
+        Output(ids.DENDROGRAM, "figure", allow_duplicate=True),
+        Output(ids.SCATTER, "figure", allow_duplicate=True),
+        Output(ids.COPHENETIC, "children", allow_duplicate=True),
+        Output(ids.CUT_HEIGHT, "value", allow_duplicate=True),
+        Output(ids.N_CLUSTERS, "value", allow_duplicate=True),
+        Output(ids.CLUSTER_SUMMARY, "children", allow_duplicate=True),
+        Output(ids.SCATTER_CAPTION, "children", allow_duplicate=True),
+        Output(ids.VIEW, "data", allow_duplicate=True),
+        Output(ids.MESSAGE, "children", allow_duplicate=True),
+    ]
+
+
+N_VIEW_OUTPUTS = len(_view_outputs())
+
+
 def register(app: Dash, store: SessionStore, settings: Settings) -> None:
     """Register the linkage callbacks on ``app``."""
 
     @app.callback(
-        Output(ids.DENDROGRAM, "figure"),
-        Output(ids.SCATTER, "figure"),
-        Output(ids.COPHENETIC, "children"),
-        Output(ids.CUT_HEIGHT, "value"),
-        Output(ids.N_CLUSTERS, "value"),
-        Output(ids.CLUSTER_SUMMARY, "children"),
-        Output(ids.SCATTER_CAPTION, "children"),
-        Output(ids.VIEW, "data"),
-        Output(ids.MESSAGE, "children", allow_duplicate=True),
+        *_view_outputs(),
+        Output(ids.TREE_JOB, "data"),
         Input(ids.DATA_REF, "data"),
         Input(ids.METHOD, "value"),
         Input(ids.METRIC, "value"),
@@ -70,44 +83,126 @@ def register(app: Dash, store: SessionStore, settings: Settings) -> None:
         ref = DataRef.from_store(data_ref)
         if ref is None:
             raise PreventUpdate  # no dataset yet
-        previous = ViewState.from_store(previous_view)
+        new_data = ctx.triggered_id == ids.DATA_REF
         try:
-            view = ViewState(
-                session=ref.session_id,
-                data=ref.data_key,
-                method=method,
-                metric=metric,
-                p=read_truncate_p(p),
-                annotate_above=read_annotate_above(annotate_above),
-                height=0.0,
-                k=0,
-            )
-            tree = store.tree(ref, method, metric)
-            cut = _carry_over_cut(tree, view, previous)
-            same_tree = previous is not None and (previous.data, previous.method, previous.metric) == (
-                view.data,
-                view.method,
-                view.metric,
-            )
-            slots = (previous if same_tree else view).slots_for(cut)
-            view = view.with_cut(cut, slots)
-            dendrogram, scatter, caption = full_figures(store, view, cut, slots, settings.webgl_threshold)
-            notes = store.dataset(ref).notes if ctx.triggered_id == ids.DATA_REF else ()
-            coefficient, coefficient_note = cophenetic_text(tree.cophenetic)
+            view = _requested_view(ref, method, metric, p, annotate_above, previous_view)
+            if not store.has_tree(ref, method, metric):
+                estimate = _check_estimate(store, ref, method, metric, settings)
+                if estimate.seconds > settings.background_after_seconds:
+                    job = {"view": view.to_store(), "previous": previous_view, "new_data": new_data}
+                    return (*[no_update] * N_VIEW_OUTPUTS, job)
+            outputs = _show(store, settings, view, previous_view, new_data)
         except USER_ERRORS as error:
             # Keep everything on screen as it was; say what went wrong.
-            return (*[no_update] * 8, error_message(error))
+            return (*[no_update] * (N_VIEW_OUTPUTS - 1), error_message(error), no_update)
+        # A quick result makes any running job stale: clearing the job cancels it.
+        return (*outputs, None)
+
+    @app.callback(
+        *_view_outputs(),
+        Input(ids.TREE_JOB, "data"),
+        background=True,
+        interval=300,
+        progress=[Output(ids.JOB_PROGRESS, "value"), Output(ids.JOB_STATUS, "children")],
+        running=[(Output(ids.JOB_BOX, "hidden"), False, True)],
+        cancel=[Input(ids.JOB_CANCEL, "n_clicks")],
+        prevent_initial_call=True,
+    )
+    def build_tree_in_background(set_progress, job):
+        if not job:
+            raise PreventUpdate  # cleared by a quicker request: just cancel the old job
+        view = ViewState.from_store(job["view"])
+
+        def report(fraction: float, stage: str) -> None:
+            set_progress((round(100 * fraction), f"{view.method} / {view.metric}: {stage}"))
+
+        try:
+            store.tree(view.ref, view.method, view.metric, progress=report)
+            return _show(store, settings, view, job["previous"], job["new_data"])
+        except USER_ERRORS as error:
+            return (*[no_update] * (N_VIEW_OUTPUTS - 1), error_message(error))
+
+    @app.callback(
+        Output(ids.DATA_REF, "data", allow_duplicate=True),
+        Output(ids.METHOD, "value"),
+        Output(ids.METRIC, "value"),
+        Output(ids.MESSAGE, "children", allow_duplicate=True),
+        Input(ids.JOB_CANCEL, "n_clicks"),
+        State(ids.VIEW, "data"),
+        prevent_initial_call=True,
+    )
+    def restore_after_cancel(_, view_data):
+        view = ViewState.from_store(view_data)
+        if view is None:
+            raise PreventUpdate
         return (
-            dendrogram,
-            scatter,
-            coefficient,
-            cut.height,
-            cut.n_clusters,
-            cluster_summary(cut, slots),
-            caption,
-            view.to_store(),
-            message(*notes, cut.note, coefficient_note, kind="warning" if cut.note or coefficient_note else "info"),
+            view.ref.to_store(),
+            view.method,
+            view.metric,
+            message(f"Cancelled. Still showing {view.method} linkage with the {view.metric} metric.", kind="info"),
         )
+
+
+def _requested_view(ref: DataRef, method, metric, p, annotate_above, previous_view) -> ViewState:
+    """The view the inputs ask for, carrying over the previous view's other settings."""
+    previous = ViewState.from_store(previous_view)
+    fields = {
+        "session": ref.session_id,
+        "data": ref.data_key,
+        "method": method,
+        "metric": metric,
+        "p": read_truncate_p(p),
+        "annotate_above": read_annotate_above(annotate_above),
+    }
+    if previous is None:
+        return ViewState(**fields, height=0.0, k=0)
+    return replace(previous, **fields)
+
+
+def _check_estimate(store: SessionStore, ref: DataRef, method: str, metric: str, settings: Settings) -> Estimate:
+    """Refuse, before starting, a tree that would not fit in the memory budget."""
+    dataset = store.dataset(ref)
+    if not dataset.is_distance_matrix:
+        validate_choice(method, metric)
+    estimate = estimate_tree(dataset.n_samples, dataset.n_features, method, metric)
+    budget = settings.memory_budget_mb * 1_000_000
+    if estimate.peak_bytes > budget:
+        raise ClusteringError(
+            f"{method} linkage of {dataset.n_samples:,} samples would need {describe(estimate)} "
+            f"({estimate.engine}), over this server's memory budget of {budget / 1e9:.1f} GB; "
+            "ward or single linkage with the euclidean metric need no distance matrix and fit"
+        )
+    return estimate
+
+
+def _show(store: SessionStore, settings: Settings, view: ViewState, previous_view, new_data: bool) -> tuple:
+    """All the view outputs for a tree that is (now) in the store."""
+    previous = ViewState.from_store(previous_view)
+    ref = view.ref
+    tree = store.tree(ref, view.method, view.metric)
+    cut = _carry_over_cut(tree, view, previous)
+    same_tree = previous is not None and (previous.data, previous.method, previous.metric) == (
+        view.data,
+        view.method,
+        view.metric,
+    )
+    slots = (previous if same_tree else view).slots_for(cut)
+    view = view.with_cut(cut, slots)
+    dendrogram, scatter, caption = full_figures(store, view, cut, slots, settings.webgl_threshold)
+    notes = store.dataset(ref).notes if new_data else ()
+    coefficient, coefficient_note = cophenetic_text(tree.cophenetic)
+    warnings = [note for note in (cut.note, coefficient_note, tree.note) if note]
+    return (
+        dendrogram,
+        scatter,
+        coefficient,
+        cut.height,
+        cut.n_clusters,
+        cluster_summary(cut, slots),
+        caption,
+        view.to_store(),
+        message(*notes, *warnings, kind="warning" if warnings else "info"),
+    )
 
 
 def _carry_over_cut(tree, view: ViewState, previous: ViewState | None):

@@ -39,6 +39,7 @@ def build_layout(max_upload_mb: int) -> html.Div:
             dcc.Store(id=ids.DATA_REF),
             dcc.Store(id=ids.VIEW),
             dcc.Store(id=ids.GRAPH_CUT),
+            dcc.Store(id=ids.TREE_JOB),
             header(),
             html.Div(
                 className="body",
@@ -51,6 +52,7 @@ def build_layout(max_upload_mb: int) -> html.Div:
                         className="main",
                         children=[
                             results_strip(),
+                            job_progress(),
                             graphs(),
                             html.Div(className="analysis", children=[aids_panel(), clusters_panel()]),
                         ],
@@ -197,6 +199,21 @@ def results_strip() -> html.Div:
                 ],
             ),
             html.Div(id=ids.MESSAGE, className="message", role="status", **{"aria-live": "polite"}),
+        ],
+    )
+
+
+def job_progress() -> html.Div:
+    """Progress of a long tree computation, with a way out (hidden when idle)."""
+    return html.Div(
+        id=ids.JOB_BOX,
+        className="job-box",
+        hidden=True,
+        children=[
+            html.Progress(id=ids.JOB_PROGRESS, max=100, value=0),
+            html.Span(id=ids.JOB_STATUS, className="job-status", children="Computing the tree…"),
+            html.Button("Cancel", id=ids.JOB_CANCEL, className="button", n_clicks=0),
+            html.Span("The current result stays until the new one is ready.", className="hint"),
         ],
     )
 

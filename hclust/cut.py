@@ -1,4 +1,4 @@
-"""Cut a tree into flat clusters, by height or by number of clusters."""
+"""Cut a tree into flat clusters: by height, by number of clusters or by inconsistency."""
 
 from __future__ import annotations
 
@@ -121,6 +121,46 @@ def clusters_for_k(tree: Tree, k: int) -> Cut:
             f"{levels[n - k]:.6g}. Showing {cut.n_clusters}, the most clusters a cut at or below k can give."
         )
     return replace(cut, note=note)
+
+
+def clusters_inconsistent(tree: Tree, t: float, depth: int = 2) -> Cut:
+    """Cut a tree by inconsistency (SciPy's ``inconsistent`` criterion).
+
+    Parameters
+    ----------
+    tree : Tree
+    t : float
+        The threshold: a merge whose inconsistency coefficient, or that of
+        any merge below it, exceeds ``t`` is split; every other subtree
+        becomes one cluster.
+    depth : int, default 2
+        How many levels of links below each merge its coefficient compares
+        it with (``scipy.cluster.hierarchy.inconsistent(Z, depth)``).
+
+    Returns
+    -------
+    Cut
+        The same partition as ``fcluster(Z, t, 'inconsistent', depth=depth)``,
+        numbered left to right. ``height`` is NaN: the clusters do not come
+        from one cut height, so there is no line to draw.
+
+    Raises
+    ------
+    ClusteringError
+        If ``t`` is not a finite number of at least 0, or ``depth`` is not a
+        whole number of at least 1.
+
+    Notes
+    -----
+    Time O(n min(2^depth, n)) for the coefficients of every merge, then
+    O(n); memory O(n).
+    """
+    if isinstance(t, bool) or not isinstance(t, int | float) or not math.isfinite(t) or t < 0:
+        raise ClusteringError(f"the inconsistency threshold t must be a number of at least 0 (got {t!r})")
+    if isinstance(depth, bool) or not isinstance(depth, int | float) or not float(depth).is_integer() or depth < 1:
+        raise ClusteringError(f"the inconsistency depth must be a whole number of at least 1 (got {depth!r})")
+    labels = fcluster(tree.linkage, float(t), criterion="inconsistent", depth=int(depth))
+    return cut_from_labels(tree, labels, math.nan)
 
 
 def _cluster_roots(tree: Tree, labels: np.ndarray) -> np.ndarray:

@@ -23,7 +23,7 @@ from hclust.options import LINKAGE_METHODS, validate_choice
 _MAX_NAMED_ROWS = 5
 # Up to this many samples the cophenetic correlation uses SciPy directly
 # (fast, but it holds two n^2 / 2 arrays); above it, the blockwise version.
-DIRECT_COPHENETIC_MAX_N = 5000
+DIRECT_COPHENETIC_MAX_N = 1000
 Progress = Callable[[float, str], None]
 
 

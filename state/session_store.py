@@ -13,10 +13,11 @@ from typing import TypeVar
 
 import diskcache
 
+from state.redis_cache import RedisCache
 from hclust import DendrogramGeometry, Projection, Tree, build_tree, project_to_plane, truncated_geometry
 from hclust.projection import embed_distances
-from hclust.tree import build_tree_from_distances
-from loaders import Dataset
+from hclust.tree import Progress, build_tree_from_distances
+from loaders import Dataset, Table
 
 _MB = 1_000_000
 T = TypeVar("T")
@@ -64,17 +65,23 @@ class SessionStore:
         self._ttl = ttl_seconds
 
     @classmethod
-    def open(cls, directory: str, size_mb: int, ttl_seconds: int) -> SessionStore:
-        """Open (or create) a store in a directory.
+    def open(cls, directory: str, size_mb: int, ttl_seconds: int, redis_url: str | None = None) -> SessionStore:
+        """Open (or create) a store: a diskcache directory, or Redis when a URL is given.
 
         Parameters
         ----------
         directory : str
+            diskcache directory, shared by the worker processes of one machine.
         size_mb : int
             Upper bound of the directory's size; least recently used entries
-            are evicted beyond it.
+            are evicted beyond it. (With Redis, bound the server itself with
+            ``maxmemory`` and ``maxmemory-policy allkeys-lru``.)
         ttl_seconds : int
+        redis_url : str, optional
+            Store in Redis instead, so several machines share the data.
         """
+        if redis_url:
+            return cls(RedisCache(redis_url), ttl_seconds)
         cache = diskcache.Cache(directory, size_limit=size_mb * _MB, eviction_policy="least-recently-used")
         return cls(cache, ttl_seconds)
 
@@ -88,8 +95,15 @@ class SessionStore:
         """The stored dataset; raises :class:`SessionExpiredError` when gone."""
         return self._get(self._key(ref, "dataset"))
 
-    def tree(self, ref: DataRef, method: str, metric: str) -> Tree:
+    def tree(self, ref: DataRef, method: str, metric: str, progress: Progress | None = None) -> Tree:
         """The tree for (dataset, method, metric), built once and then reused.
+
+        Parameters
+        ----------
+        ref : DataRef
+        method, metric : str
+        progress : callable, optional
+            ``progress(fraction, stage)`` while a new tree is built.
 
         Raises
         ------
@@ -98,7 +112,28 @@ class SessionStore:
         SessionExpiredError
             If the dataset is gone.
         """
-        return self._memo(ref, ("tree", method, metric), lambda: _build(self.dataset(ref), method, metric))
+        return self._memo(ref, ("tree", method, metric), lambda: _build(self.dataset(ref), method, metric, progress))
+
+    def has_tree(self, ref: DataRef, method: str, metric: str) -> bool:
+        """True when that tree is already built (so showing it is instant)."""
+        return self._key(ref, "tree", method, metric) in self._cache
+
+    def put_table(self, session_id: str, table: Table) -> str:
+        """Store an uploaded file's parsed table for a session; returns its key.
+
+        Changing the column or scaling choices re-prepares the dataset from
+        this table, without another upload.
+        """
+        self._cache.set(self._table_key(session_id, table.key), table, expire=self._ttl)
+        return table.key
+
+    def table(self, session_id: str, key: str) -> Table:
+        """The stored table; raises :class:`SessionExpiredError` when gone."""
+        return self._get(self._table_key(session_id, key))
+
+    @staticmethod
+    def _table_key(session_id: str, key: str) -> str:
+        return "/".join((session_id, "upload-table", key))
 
     def geometry(self, ref: DataRef, method: str, metric: str, p: int) -> DendrogramGeometry:
         """The truncated dendrogram layout of that tree with ``p`` leaves, computed once."""
@@ -111,6 +146,22 @@ class SessionStore:
     def projection(self, ref: DataRef) -> Projection:
         """The 2-D view of the dataset's samples, computed once."""
         return self._memo(ref, ("projection",), lambda: _project(self.dataset(ref)))
+
+    def memo(self, ref: DataRef, parts: tuple[str, ...], compute: Callable[[], T]) -> T:
+        """Any result derived from a dataset, computed once per key and then reused.
+
+        Parameters
+        ----------
+        ref : DataRef
+            The dataset the result belongs to (it expires with the session).
+        parts : tuple of str
+            What else the result depends on, e.g. ``("silhouette", method,
+            metric, "10")``; the first part names the kind of result, so
+            features never collide.
+        compute : callable
+            Makes the value when it is not stored (must not return None).
+        """
+        return self._memo(ref, parts, compute)
 
     def _memo(self, ref: DataRef, parts: tuple[str, ...], compute: Callable[[], T]) -> T:
         key = self._key(ref, *parts)
@@ -135,10 +186,10 @@ def _names(dataset: Dataset) -> list[str] | None:
     return list(dataset.sample_names) if dataset.sample_names is not None else None
 
 
-def _build(dataset: Dataset, method: str, metric: str) -> Tree:
+def _build(dataset: Dataset, method: str, metric: str, progress: Progress | None) -> Tree:
     if dataset.is_distance_matrix:
         return build_tree_from_distances(dataset.distances, method)
-    return build_tree(dataset.features, method, metric)
+    return build_tree(dataset.features, method, metric, progress)
 
 
 def _project(dataset: Dataset) -> Projection:

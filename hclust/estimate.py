@@ -1,0 +1,94 @@
+"""Estimate the time and memory of a tree before computing it."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+from hclust.engine import MONOTONIC_METHODS, plan_engine
+
+# Nanoseconds per pair of samples, measured on this project's 2-core
+# machines (see benchmarks/); d is the number of features. Estimates, not
+# promises: they are meant to tell seconds from minutes.
+_NS_DISTANCES = (4.0, 0.5)  # pdist: a + b d per pair
+_NS_FASTCLUSTER = 32.0  # fastcluster.linkage on a distance vector
+_NS_VECTOR = (5.0, 2.7)  # fastcluster.linkage_vector: a + b d per pair
+_NS_SCIPY = 110.0  # scipy linkage, centroid and median
+_NS_COPHENETIC_DIRECT = 100.0
+_NS_COPHENETIC_BLOCKWISE = (20.0, 2.0)
+_BYTES_PER_PAIR = 8
+
+
+@dataclass(frozen=True)
+class Estimate:
+    """What building one tree will cost.
+
+    Attributes
+    ----------
+    seconds : float
+        Expected wall time of the linkage and the cophenetic correlation.
+    peak_bytes : int
+        Expected peak memory of the computation.
+    engine : str
+        The engine that will run (see :mod:`hclust.engine`).
+    """
+
+    seconds: float
+    peak_bytes: int
+    engine: str
+
+    @property
+    def peak_gb(self) -> float:
+        """:attr:`peak_bytes` in GB."""
+        return self.peak_bytes / 1e9
+
+
+def estimate_tree(n: int, d: int, method: str, metric: str, direct_cophenetic_max_n: int = 1000) -> Estimate:
+    """Estimate the cost of ``build_tree`` on n samples with d features.
+
+    Parameters
+    ----------
+    n, d : int
+        Samples and features (d is ignored for precomputed distances).
+    method, metric : str
+    direct_cophenetic_max_n : int
+        Above this n, monotonic trees use the blockwise cophenetic
+        correlation (see :data:`hclust.tree.DIRECT_COPHENETIC_MAX_N`).
+
+    Returns
+    -------
+    Estimate
+    """
+    pairs = n * (n - 1) / 2
+    plan = plan_engine(method, metric)
+    seconds = 0.0
+    peak = 3 * n * max(d, 1) * 8 + 200 * n  # observations, tree and its per-node arrays
+    if plan.needs_distance_matrix:
+        if metric != "precomputed":
+            seconds += pairs * (_NS_DISTANCES[0] + _NS_DISTANCES[1] * d) * 1e-9
+        # the distance vector and the engine's working copy of it
+        peak += 2 * pairs * _BYTES_PER_PAIR
+        seconds += pairs * (_NS_FASTCLUSTER if plan.engine.startswith("fastcluster") else _NS_SCIPY) * 1e-9
+    else:
+        seconds += pairs * (_NS_VECTOR[0] + _NS_VECTOR[1] * d) * 1e-9
+    if method in MONOTONIC_METHODS and n > direct_cophenetic_max_n and metric != "precomputed":
+        seconds += pairs * (_NS_COPHENETIC_BLOCKWISE[0] + _NS_COPHENETIC_BLOCKWISE[1] * d) * 1e-9
+    else:
+        seconds += pairs * _NS_COPHENETIC_DIRECT * 1e-9
+        # SciPy's cophenet holds the distances and the cophenetic distances
+        extra = pairs * _BYTES_PER_PAIR * (1 if plan.needs_distance_matrix else 2)
+        peak += int(extra)
+    return Estimate(seconds=seconds, peak_bytes=int(peak), engine=plan.engine)
+
+
+def machine_memory_bytes() -> int:
+    """Physical memory of this machine."""
+    return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+
+
+def describe(estimate: Estimate) -> str:
+    """Plain words for an estimate: "about 12 s and 1.6 GB"."""
+    seconds = estimate.seconds
+    duration = f"{seconds:.0f} s" if seconds < 120 else f"{seconds / 60:.0f} min"
+    size = f"{estimate.peak_gb:.1f} GB" if estimate.peak_bytes >= 1e8 else f"{estimate.peak_bytes / 1e6:.0f} MB"
+    return f"about {duration} and {size}"

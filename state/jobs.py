@@ -1,0 +1,32 @@
+"""The background-callback manager: diskcache by default, Celery on Redis when configured."""
+
+from __future__ import annotations
+
+import diskcache
+from dash import CeleryManager, DiskcacheManager
+
+from config import Settings
+
+
+def background_manager(settings: Settings) -> DiskcacheManager | CeleryManager:
+    """Where long callbacks run.
+
+    Parameters
+    ----------
+    settings : Settings
+        With ``redis_url`` set, jobs go to Celery workers through Redis
+        (start them with ``celery -A app:celery_app worker``); otherwise each
+        job runs in a local process and reports through a diskcache
+        directory, which needs no service.
+
+    Returns
+    -------
+    dash.DiskcacheManager or dash.CeleryManager
+    """
+    if settings.redis_url:
+        from celery import Celery
+
+        celery_app = Celery("hclust_explorer", broker=settings.redis_url, backend=settings.redis_url)
+        return CeleryManager(celery_app, expire=settings.job_expire_seconds)
+    cache = diskcache.Cache(str(settings.cache_dir / "jobs"), size_limit=256 * 1_000_000)
+    return DiskcacheManager(cache, expire=settings.job_expire_seconds)
