@@ -339,7 +339,6 @@ def json_bytes(value: object) -> int:
 
 def make_app(cache_dir: str):
     from config import Settings
-
     from factory import create_app  # the composition root; nothing imports app.py
 
     # Time the tree synchronously in the request: no background job hand-off.
