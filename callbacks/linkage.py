@@ -9,14 +9,18 @@ from dash import Dash, Input, Output, State, ctx, no_update
 from dash.exceptions import PreventUpdate
 
 from callbacks.common import USER_ERRORS, error_message, message
+from callbacks.data import data_summary
 from callbacks.render import ViewState, cluster_summary, full_figures
 from components import ids
 from config import Settings
 from hclust import ClusteringError, clusters_at_height, clusters_for_k, elbow_k, validate_choice
+from hclust.aids import INCONSISTENT
+from hclust.cut import clusters_inconsistent
 from hclust.estimate import Estimate, describe, estimate_tree
 from state.session_store import DataRef, SessionStore
 
 MAX_TRUNCATE_P = 500
+CANCELLED = "Cancelled. Still showing {method} linkage with the {metric} metric."
 
 
 def cophenetic_text(value: float) -> tuple[str, str]:
@@ -91,7 +95,8 @@ def register(app: Dash, store: SessionStore, settings: Settings) -> None:
                 if estimate.seconds > settings.background_after_seconds:
                     job = {"view": view.to_store(), "previous": previous_view, "new_data": new_data}
                     return (*[no_update] * N_VIEW_OUTPUTS, job)
-            outputs = _show(store, settings, view, previous_view, new_data)
+            restored = new_data and bool(data_ref.get("restored"))
+            outputs = _show(store, settings, view, previous_view, new_data, restored)
         except USER_ERRORS as error:
             # Keep everything on screen as it was; say what went wrong.
             return (*[no_update] * (N_VIEW_OUTPUTS - 1), error_message(error), no_update)
@@ -124,23 +129,29 @@ def register(app: Dash, store: SessionStore, settings: Settings) -> None:
 
     @app.callback(
         Output(ids.DATA_REF, "data", allow_duplicate=True),
+        Output(ids.DATA_SUMMARY, "children", allow_duplicate=True),
+        Output(ids.DATASET, "value", allow_duplicate=True),
+        Output(ids.DATASET, "placeholder", allow_duplicate=True),
         Output(ids.METHOD, "value"),
         Output(ids.METRIC, "value"),
         Output(ids.MESSAGE, "children", allow_duplicate=True),
         Input(ids.JOB_CANCEL, "n_clicks"),
         State(ids.VIEW, "data"),
+        State(ids.DATA_REF, "data"),
         prevent_initial_call=True,
     )
-    def restore_after_cancel(_, view_data):
+    def restore_after_cancel(_, view_data, data_ref):
         view = ViewState.from_store(view_data)
         if view is None:
             raise PreventUpdate
-        return (
-            view.ref.to_store(),
-            view.method,
-            view.metric,
-            message(f"Cancelled. Still showing {view.method} linkage with the {view.metric} metric.", kind="info"),
-        )
+        if DataRef.from_store(data_ref) == view.ref:
+            note = message(CANCELLED.format(method=view.method, metric=view.metric))
+            return no_update, no_update, no_update, no_update, view.method, view.metric, note
+        # The cancelled job was for new data: bring back the data on screen. The
+        # tree callback sees the mark and says that the job was cancelled.
+        dataset = store.dataset(view.ref)
+        restored = {**view.ref.to_store(), "restored": True}
+        return restored, data_summary(dataset), None, dataset.name, view.method, view.metric, no_update
 
 
 def _requested_view(ref: DataRef, method, metric, p, annotate_above, previous_view) -> ViewState:
@@ -175,7 +186,9 @@ def _check_estimate(store: SessionStore, ref: DataRef, method: str, metric: str,
     return estimate
 
 
-def _show(store: SessionStore, settings: Settings, view: ViewState, previous_view, new_data: bool) -> tuple:
+def _show(
+    store: SessionStore, settings: Settings, view: ViewState, previous_view, new_data: bool, restored: bool = False
+) -> tuple:
     """All the view outputs for a tree that is (now) in the store."""
     previous = ViewState.from_store(previous_view)
     ref = view.ref
@@ -190,6 +203,8 @@ def _show(store: SessionStore, settings: Settings, view: ViewState, previous_vie
     view = view.with_cut(cut, slots)
     dendrogram, scatter, caption = full_figures(store, view, cut, slots, settings.webgl_threshold)
     notes = store.dataset(ref).notes if new_data else ()
+    if restored:
+        notes = (CANCELLED.format(method=view.method, metric=view.metric),)
     coefficient, coefficient_note = cophenetic_text(tree.cophenetic)
     warnings = [note for note in (cut.note, coefficient_note, tree.note) if note]
     return (
@@ -206,13 +221,17 @@ def _show(store: SessionStore, settings: Settings, view: ViewState, previous_vie
 
 
 def _carry_over_cut(tree, view: ViewState, previous: ViewState | None):
-    """The cut for a new view.
+    """The cut for a new view: the elbow's k for new data, else the same criterion again.
 
-    The same height for the same tree (only the drawing changed), the same k
-    for a new method or metric, and the elbow's k for new data.
+    An inconsistency cut is made again with the same t and depth (when the
+    new view carries that criterion). A height or k cut keeps its height for
+    the same tree (only the drawing changed) and its k for a new method or
+    metric, whose heights are not comparable.
     """
     if previous is None or previous.data != view.data:
         return clusters_for_k(tree, elbow_k(tree))
+    if view.criterion == INCONSISTENT:
+        return clusters_inconsistent(tree, view.inconsistency_threshold, view.depth)
     if (previous.method, previous.metric) == (view.method, view.metric):
         return clusters_at_height(tree, previous.height)
     return clusters_for_k(tree, min(previous.k, tree.n_samples))

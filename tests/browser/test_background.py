@@ -1,0 +1,54 @@
+"""Long trees run in the background: a progress bar, a cancel button, and the old result kept."""
+
+import numpy as np
+import pytest
+from playwright.sync_api import Page, expect
+
+from config import Settings
+from factory import create_app
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def big_csv(tmp_path):
+    """12,000 samples in 3 groups: several seconds of linkage and cophenetic correlation."""
+    rng = np.random.default_rng(1)
+    points = np.vstack([rng.normal(center, 1.0, size=(4000, 2)) for center in (0, 6, 12)])
+    path = tmp_path / "big.csv"
+    np.savetxt(path, points, delimiter=",", header="a,b", comments="", fmt="%.5f")
+    return path
+
+
+@pytest.fixture
+def background_page(page: Page, serve, tmp_path):
+    errors: list[str] = []
+    page.on("console", lambda m: m.type == "error" and errors.append(m.text))
+    page.goto(serve(create_app(Settings(cache_dir=tmp_path / "cache"))))
+    expect(page.locator("#cophenetic")).to_have_text("0.98001", timeout=30_000)
+    yield page
+    assert errors == []
+
+
+def test_a_long_tree_shows_progress_then_the_result(background_page: Page, big_csv):
+    page = background_page
+    page.locator("#upload input[type=file]").set_input_files(str(big_csv))
+    expect(page.locator("#job-box")).to_be_visible(timeout=15_000)
+    # The bar moves while the previous result stays on screen.
+    page.wait_for_function("() => +document.querySelector('#job-progress').value > 0", timeout=30_000)
+    expect(page.locator("#cophenetic")).to_have_text("0.98001")
+    expect(page.locator("#job-box")).to_be_hidden(timeout=120_000)
+    expect(page.locator("#n-clusters")).to_have_value("3")
+    expect(page.locator("#cophenetic")).not_to_have_text("0.98001")
+
+
+def test_cancelling_keeps_the_previous_result_and_menus(background_page: Page, big_csv):
+    page = background_page
+    page.locator("#upload input[type=file]").set_input_files(str(big_csv))
+    expect(page.locator("#job-box")).to_be_visible(timeout=15_000)
+    page.get_by_role("button", name="Cancel").click()
+    expect(page.locator("#job-box")).to_be_hidden(timeout=15_000)
+    expect(page.locator("#message")).to_contain_text("Cancelled")
+    expect(page.locator("#cophenetic")).to_have_text("0.98001")
+    expect(page.locator("#n-clusters")).to_have_value("2")
+    # TODO(integration): the data panel's summary and menus return to the classic data too.
