@@ -17,7 +17,7 @@ from hclust import ClusteringError, clusters_at_height, clusters_for_k, elbow_k,
 from hclust.aids import INCONSISTENT
 from hclust.cut import clusters_inconsistent
 from hclust.estimate import Estimate, describe, estimate_tree
-from state.session_store import DataRef, SessionStore
+from state.session_store import EXACT, TREE_MODES, DataRef, SessionStore
 
 MAX_TRUNCATE_P = 500
 CANCELLED = "Cancelled. Still showing {method} linkage with the {metric} metric."
@@ -62,6 +62,8 @@ def _view_outputs() -> list[Output]:
         Output(ids.CLUSTER_SUMMARY, "children", allow_duplicate=True),
         Output(ids.SCATTER_CAPTION, "children", allow_duplicate=True),
         Output(ids.VIEW, "data", allow_duplicate=True),
+        Output(ids.TREE_BADGE, "children", allow_duplicate=True),
+        Output(ids.TREE_BADGE, "hidden", allow_duplicate=True),
         Output(ids.MESSAGE, "children", allow_duplicate=True),
     ]
 
@@ -80,18 +82,20 @@ def register(app: Dash, store: SessionStore, settings: Settings) -> None:
         Input(ids.METRIC, "value"),
         Input(ids.TRUNCATE_P, "value"),
         Input(ids.ANNOTATE_ABOVE, "value"),
+        Input(ids.TREE_MODE, "value"),
         State(ids.VIEW, "data"),
         prevent_initial_call="initial_duplicate",
     )
-    def show_tree(data_ref, method, metric, p, annotate_above, previous_view):
+    def show_tree(data_ref, method, metric, p, annotate_above, tree_mode, previous_view):
         ref = DataRef.from_store(data_ref)
         if ref is None:
             raise PreventUpdate  # no dataset yet
         new_data = ctx.triggered_id == ids.DATA_REF
         try:
-            view = _requested_view(ref, method, metric, p, annotate_above, previous_view)
+            view = _requested_view(ref, method, metric, p, annotate_above, tree_mode, previous_view)
+            store.set_tree_mode(ref, view.tree_mode)
             if not store.has_tree(ref, method, metric):
-                estimate = _check_estimate(store, ref, method, metric, settings)
+                estimate = _check_estimate(store, ref, method, metric, view.tree_mode, settings)
                 if estimate.seconds > settings.background_after_seconds:
                     job = {"view": view.to_store(), "previous": previous_view, "new_data": new_data}
                     return (*[no_update] * N_VIEW_OUTPUTS, job)
@@ -154,7 +158,7 @@ def register(app: Dash, store: SessionStore, settings: Settings) -> None:
         return restored, data_summary(dataset), None, dataset.name, view.method, view.metric, no_update
 
 
-def _requested_view(ref: DataRef, method, metric, p, annotate_above, previous_view) -> ViewState:
+def _requested_view(ref: DataRef, method, metric, p, annotate_above, tree_mode, previous_view) -> ViewState:
     """The view the inputs ask for, carrying over the previous view's other settings."""
     previous = ViewState.from_store(previous_view)
     fields = {
@@ -164,24 +168,32 @@ def _requested_view(ref: DataRef, method, metric, p, annotate_above, previous_vi
         "metric": metric,
         "p": read_truncate_p(p),
         "annotate_above": read_annotate_above(annotate_above),
+        "tree_mode": tree_mode or EXACT,
     }
     if previous is None:
         return ViewState(**fields, height=0.0, k=0)
     return replace(previous, **fields)
 
 
-def _check_estimate(store: SessionStore, ref: DataRef, method: str, metric: str, settings: Settings) -> Estimate:
+def _check_estimate(
+    store: SessionStore, ref: DataRef, method: str, metric: str, tree_mode: str, settings: Settings
+) -> Estimate:
     """Refuse, before starting, a tree that would not fit in the memory budget."""
     dataset = store.dataset(ref)
     if not dataset.is_distance_matrix:
         validate_choice(method, metric)
-    estimate = estimate_tree(dataset.n_samples, dataset.n_features, method, metric)
+    n = dataset.n_samples
+    if tree_mode != EXACT:
+        _, representatives = TREE_MODES[tree_mode]
+        n = min(n, representatives)
+    estimate = estimate_tree(n, dataset.n_features, method, metric)
     budget = settings.memory_budget_mb * 1_000_000
     if estimate.peak_bytes > budget:
         raise ClusteringError(
-            f"{method} linkage of {dataset.n_samples:,} samples would need {describe(estimate)} "
-            f"({estimate.engine}), over this server's memory budget of {budget / 1e9:.1f} GB; "
-            "ward or single linkage with the euclidean metric need no distance matrix and fit"
+            f"an exact {method} tree of {n:,} samples would need {describe(estimate)} "
+            f"({estimate.engine}), over this server's memory budget of {budget / 1e9:.1f} GB. "
+            "Choose an approximate tree under Linkage, or ward or single linkage with the euclidean "
+            "metric (they need no distance matrix)"
         )
     return estimate
 
@@ -216,6 +228,8 @@ def _show(
         cluster_summary(cut, slots),
         caption,
         view.to_store(),
+        "approximate" if view.tree_mode != EXACT else "",
+        view.tree_mode == EXACT,
         message(*notes, *warnings, kind="warning" if warnings else "info"),
     )
 

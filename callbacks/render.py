@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import asdict, dataclass, field, replace
 
 import numpy as np
 from dash import html
 
+from figures import aids as aids_fig
 from figures import dendrogram as dendrogram_fig
 from figures import scatter as scatter_fig
 from figures.style import N_SLOTS, slot_color
-from hclust import Cut, color_links
+from hclust import Cut, Tree, clusters_at_height, color_links
+from hclust.aids import DEFAULT_INCONSISTENCY_DEPTH, DEFAULT_INCONSISTENCY_T, DISTANCE, INCONSISTENT
 from hclust.colors import assign_color_slots, remembered_slots
+from hclust.cut import clusters_inconsistent
 from state.session_store import DataRef, SessionStore
 
 MAX_CHIPS = 12
@@ -22,6 +26,12 @@ class ViewState:
     """The current view, as the browser keeps it (a few short fields).
 
     Everything else (data, tree, layout) is looked up server-side from these.
+
+    ``criterion`` says how the current cut was made, as ``fcluster`` would be
+    called: ``"distance"`` at ``height``, ``"maxclust"`` with ``k``, or
+    ``"inconsistent"`` with ``threshold`` (t) and ``depth``. An inconsistency
+    cut has no single height: its line is hidden and ``height`` keeps where
+    the line was, for when a height criterion comes back.
     """
 
     session: str
@@ -33,6 +43,10 @@ class ViewState:
     height: float
     k: int
     colors: dict[str, int] = field(default_factory=dict)
+    criterion: str = DISTANCE
+    threshold: float | None = None
+    depth: int = DEFAULT_INCONSISTENCY_DEPTH
+    tree_mode: str = "exact"
 
     @property
     def ref(self) -> DataRef:
@@ -48,10 +62,33 @@ class ViewState:
         """Read back :meth:`to_store`'s dict; None before the first view."""
         return cls(**value) if value else None
 
-    def with_cut(self, cut: Cut, cluster_slots: np.ndarray) -> ViewState:
-        """The same view with another cut, remembering its clusters' colors."""
+    @property
+    def inconsistency_threshold(self) -> float:
+        """The inconsistency criterion's threshold t (the default until one is chosen)."""
+        return DEFAULT_INCONSISTENCY_T if self.threshold is None else self.threshold
+
+    def with_cut(self, cut: Cut, cluster_slots: np.ndarray, criterion: str | None = None) -> ViewState:
+        """The same view with another cut, remembering its clusters' colors.
+
+        Parameters
+        ----------
+        cut : Cut
+        cluster_slots : ndarray of int
+        criterion : str, optional
+            How the cut was made. By default a cut without a height (NaN) is
+            an inconsistency cut, and a cut with one keeps the criterion,
+            except that it ends an inconsistency cut (then it is ``distance``).
+        """
+        if criterion is None:
+            if not math.isfinite(cut.height):
+                criterion = INCONSISTENT
+            elif self.criterion == INCONSISTENT:
+                criterion = DISTANCE
+            else:
+                criterion = self.criterion
         colors = {str(root): slot for root, slot in remembered_slots(cut.roots, cluster_slots).items()}
-        return replace(self, height=cut.height, k=cut.n_clusters, colors=colors)
+        height = cut.height if math.isfinite(cut.height) else self.height
+        return replace(self, height=height, k=cut.n_clusters, colors=colors, criterion=criterion)
 
     def slots_for(self, cut: Cut) -> np.ndarray:
         """Color slots for a new cut of this view's tree: unchanged clusters keep theirs."""
@@ -75,6 +112,8 @@ def full_figures(store: SessionStore, view: ViewState, cut: Cut, slots: np.ndarr
     dendrogram = dendrogram_fig.dendrogram_figure(
         tree, geometry, color_links(tree, geometry, cut), slots, cut.height, view.annotate_above, revision=revision
     )
+    for (_, prop), value in criterion_updates(view).items():
+        dendrogram.layout[prop] = value  # ("layout", "shapes") -> layout.shapes
     scatter = scatter_fig.scatter_figure(
         projection,
         cut,
@@ -90,10 +129,29 @@ def cut_updates(store: SessionStore, view: ViewState, cut: Cut, slots: np.ndarra
     """The dendrogram and scatter updates for a new cut of the cached tree (no figure is built)."""
     tree = store.tree(view.ref, view.method, view.metric)
     geometry = store.geometry(view.ref, view.method, view.metric, view.p)
-    return (
-        dendrogram_fig.cut_updates(geometry, color_links(tree, geometry, cut), slots, cut.height),
-        scatter_fig.cut_updates(cut, slots),
-    )
+    dendrogram = dendrogram_fig.cut_updates(geometry, color_links(tree, geometry, cut), slots, cut.height)
+    return {**dendrogram, **criterion_updates(view)}, scatter_fig.cut_updates(cut, slots)
+
+
+def criterion_updates(view: ViewState) -> dict:
+    """Dendrogram updates the cut criterion adds: for ``inconsistent``, the line hidden and a label.
+
+    Returns
+    -------
+    dict
+        ``{path: value}`` replacing ``layout.shapes`` and ``layout.annotations``,
+        or empty for the height criteria (the figure's own cut line stays).
+    """
+    if view.criterion != INCONSISTENT:
+        return {}
+    return aids_fig.inconsistent_cut_updates(view.height, view.inconsistency_threshold, view.depth)
+
+
+def current_cut(tree: Tree, view: ViewState) -> Cut:
+    """The cut a view shows, made again from its criterion (the same partition and ids)."""
+    if view.criterion == INCONSISTENT:
+        return clusters_inconsistent(tree, view.inconsistency_threshold, view.depth)
+    return clusters_at_height(tree, view.height)
 
 
 def cluster_summary(cut: Cut, slots: np.ndarray) -> html.Div:

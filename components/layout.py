@@ -7,7 +7,7 @@ import uuid
 from dash import dcc, html
 
 from components import ids
-from components.aids_panel import aids_panel
+from components.aids_panel import aids_panel, criterion_controls
 from components.clusters_panel import clusters_panel
 from components.data_panel import data_controls
 from components.widgets import field, number_input, section
@@ -130,6 +130,22 @@ def linkage_controls() -> html.Section:
                 html_for=ids.METRIC,
             ),
             html.Div(id=ids.METHOD_HELP, className="hint"),
+            field(
+                "Tree",
+                dcc.Dropdown(
+                    id=ids.TREE_MODE,
+                    options=[
+                        {"label": "exact (as SciPy)", "value": "exact"},
+                        {"label": "approximate: 2,000 k-means representatives", "value": "kmeans-2000"},
+                        {"label": "approximate: 2,000 sampled rows", "value": "sample-2000"},
+                    ],
+                    value="exact",
+                    clearable=False,
+                    searchable=False,
+                ),
+                hint="Approximate trees are for data too large for an exact tree.",
+                html_for=ids.TREE_MODE,
+            ),
         ],
     )
 
@@ -178,6 +194,7 @@ def results_strip() -> html.Div:
                         children=[
                             html.Span("Cophenetic correlation", className="stat-label"),
                             html.Span(id=ids.COPHENETIC, className="stat-value", children="…"),
+                            html.Span(id=ids.TREE_BADGE, className="badge", hidden=True),
                         ],
                     ),
                     html.Div(
@@ -196,6 +213,7 @@ def results_strip() -> html.Div:
                             number_input(ids.N_CLUSTERS, min=1, step=1),
                         ],
                     ),
+                    *criterion_controls(),
                 ],
             ),
             html.Div(id=ids.MESSAGE, className="message", role="status", **{"aria-live": "polite"}),

@@ -13,13 +13,22 @@ from typing import TypeVar
 
 import diskcache
 
-from state.redis_cache import RedisCache
 from hclust import DendrogramGeometry, Projection, Tree, build_tree, project_to_plane, truncated_geometry
+from hclust.approximate import build_approximate_tree
+from hclust.errors import ClusteringError
 from hclust.projection import embed_distances
 from hclust.tree import Progress, build_tree_from_distances
 from loaders import Dataset, Table
+from state.redis_cache import RedisCache
 
 _MB = 1_000_000
+EXACT = "exact"
+# mode -> (how representatives are chosen, how many); see hclust.approximate.
+TREE_MODES: dict[str, tuple[str, int] | None] = {
+    EXACT: None,
+    "kmeans-2000": ("kmeans", 2000),
+    "sample-2000": ("sample", 2000),
+}
 T = TypeVar("T")
 
 
@@ -112,11 +121,33 @@ class SessionStore:
         SessionExpiredError
             If the dataset is gone.
         """
-        return self._memo(ref, ("tree", method, metric), lambda: _build(self.dataset(ref), method, metric, progress))
+        mode = self.tree_mode(ref)
+        return self._memo(
+            ref, ("tree", method, metric, mode), lambda: _build(self.dataset(ref), method, metric, mode, progress)
+        )
 
     def has_tree(self, ref: DataRef, method: str, metric: str) -> bool:
         """True when that tree is already built (so showing it is instant)."""
-        return self._key(ref, "tree", method, metric) in self._cache
+        return self._key(ref, "tree", method, metric, self.tree_mode(ref)) in self._cache
+
+    def set_tree_mode(self, ref: DataRef, mode: str) -> None:
+        """Choose exact or approximate trees for this session's dataset.
+
+        Parameters
+        ----------
+        ref : DataRef
+        mode : str
+            A key of :data:`TREE_MODES`. Every later :meth:`tree` of this
+            dataset (for any method and metric, from any callback) is built
+            that way, so no caller has to pass it along.
+        """
+        if mode not in TREE_MODES:
+            raise ClusteringError(f"unknown tree mode {mode!r}; choose one of: {', '.join(TREE_MODES)}")
+        self._cache.set(self._key(ref, "mode"), mode, expire=self._ttl)
+
+    def tree_mode(self, ref: DataRef) -> str:
+        """The tree mode of this dataset (``"exact"`` unless chosen otherwise)."""
+        return self._cache.get(self._key(ref, "mode")) or EXACT
 
     def put_table(self, session_id: str, table: Table) -> str:
         """Store an uploaded file's parsed table for a session; returns its key.
@@ -139,7 +170,7 @@ class SessionStore:
         """The truncated dendrogram layout of that tree with ``p`` leaves, computed once."""
         return self._memo(
             ref,
-            ("geometry", method, metric, str(p)),
+            ("geometry", method, metric, self.tree_mode(ref), str(p)),
             lambda: truncated_geometry(self.tree(ref, method, metric), p, _names(self.dataset(ref))),
         )
 
@@ -186,10 +217,13 @@ def _names(dataset: Dataset) -> list[str] | None:
     return list(dataset.sample_names) if dataset.sample_names is not None else None
 
 
-def _build(dataset: Dataset, method: str, metric: str, progress: Progress | None) -> Tree:
+def _build(dataset: Dataset, method: str, metric: str, mode: str, progress: Progress | None) -> Tree:
     if dataset.is_distance_matrix:
         return build_tree_from_distances(dataset.distances, method)
-    return build_tree(dataset.features, method, metric, progress)
+    if mode == EXACT:
+        return build_tree(dataset.features, method, metric, progress)
+    how, representatives = TREE_MODES[mode]
+    return build_approximate_tree(dataset.features, method, metric, representatives, how, progress)
 
 
 def _project(dataset: Dataset) -> Projection:

@@ -1,0 +1,65 @@
+"""Scale wiring: the memory budget, approximate trees and the hand-off to a background job."""
+
+from __future__ import annotations
+
+import pytest
+
+from components import ids
+from config import Settings
+from factory import create_app
+from tests.callback.conftest import call, text_of
+from tests.callback.test_callbacks import SESSION_A, choose
+
+TREE_OUTPUTS = ["dendrogram.figure", "scatter.figure", "cophenetic.children", "tree-job-store.data"]
+
+
+def show(client, app, ref, tree_mode="exact", method="average"):
+    return call(
+        client,
+        app,
+        TREE_OUTPUTS,
+        inputs={
+            "data-ref-store.data": ref,
+            "method.value": method,
+            "metric.value": "euclidean",
+            "truncate-p.value": 12,
+            "annotate-above.value": None,
+            "tree-mode.value": tree_mode,
+        },
+        state={"view-store.data": None},
+        triggered=["data-ref-store.data"],
+    )
+
+
+def app_with(tmp_path, **settings):
+    app = create_app(Settings(cache_dir=tmp_path / "cache", **settings))
+    return app, app.server.test_client()
+
+
+def test_a_tree_over_the_memory_budget_is_refused_before_it_starts(tmp_path):
+    app, client = app_with(tmp_path, memory_budget_mb=0)
+    ref = choose(client, app, "digits", SESSION_A).get(ids.DATA_REF, "data")
+    reply = show(client, app, ref)
+    text = text_of(reply.get(ids.MESSAGE, "children"))
+    assert "memory budget" in text and "approximate tree" in text
+    assert not reply.has(ids.DENDROGRAM, "figure")
+    assert not reply.has(ids.TREE_JOB, "data")
+
+
+def test_a_slow_tree_is_handed_to_a_background_job(tmp_path):
+    app, client = app_with(tmp_path, background_after_seconds=0)
+    ref = choose(client, app, "digits", SESSION_A).get(ids.DATA_REF, "data")
+    reply = show(client, app, ref)
+    job = reply.get(ids.TREE_JOB, "data")
+    assert job["view"]["method"] == "average" and job["view"]["data"] == ref["data"]
+    assert not reply.has(ids.DENDROGRAM, "figure")
+
+
+@pytest.mark.parametrize("mode", ["kmeans-2000", "sample-2000"])
+def test_an_approximate_tree_is_shown_with_a_badge_and_a_note(tmp_path, mode):
+    app, client = app_with(tmp_path)
+    ref = choose(client, app, "digits", SESSION_A).get(ids.DATA_REF, "data")  # 1,797 < 2,000: exact anyway
+    reply = show(client, app, ref, tree_mode=mode)
+    assert reply.get(ids.TREE_BADGE, "children") == "approximate"
+    assert reply.get(ids.TREE_BADGE, "hidden") is False
+    assert "the tree is exact" in text_of(reply.get(ids.MESSAGE, "children"))
