@@ -43,5 +43,23 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
       }
       return noUpdate;
     },
+
+    // A box zoom of the x axis (or a double-click back to the whole view),
+    // for the server to re-truncate the dendrogram to the zoomed branch.
+    graphZoom: function (relayoutData) {
+      const noUpdate = window.dash_clientside.no_update;
+      if (!relayoutData) {
+        return noUpdate;
+      }
+      if (relayoutData["xaxis.autorange"] === true) {
+        return { reset: true, t: Date.now() };
+      }
+      const x0 = relayoutData["xaxis.range[0]"];
+      const x1 = relayoutData["xaxis.range[1]"];
+      if (typeof x0 === "number" && typeof x1 === "number") {
+        return { x0: x0, x1: x1, t: Date.now() };
+      }
+      return noUpdate;
+    },
   },
 });

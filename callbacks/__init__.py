@@ -2,7 +2,7 @@
 
 from dash import Dash
 
-from callbacks import cut, data, linkage, options
+from callbacks import aids, clusters, cut, data, export, linkage, options, zoom
 from config import Settings
 from state.session_store import SessionStore
 
@@ -19,6 +19,10 @@ def register_callbacks(app: Dash, store: SessionStore, settings: Settings) -> No
     settings : Settings
     """
     data.register(app, store, settings)
-    options.register(app)
+    options.register(app, store)
     linkage.register(app, store, settings)
     cut.register(app, store)
+    aids.register(app, store)
+    clusters.register(app, store)
+    export.register(app, store)
+    zoom.register(app, store)

@@ -11,6 +11,7 @@ from dash.exceptions import PreventUpdate
 from callbacks.common import USER_ERRORS, error_message, message
 from callbacks.data import data_summary
 from callbacks.render import ViewState, cluster_summary, full_figures
+from callbacks.zoom import zoom_caption
 from components import ids
 from config import Settings
 from hclust import ClusteringError, clusters_at_height, clusters_for_k, elbow_k, validate_choice
@@ -62,6 +63,7 @@ def _view_outputs() -> list[Output]:
         Output(ids.CLUSTER_SUMMARY, "children", allow_duplicate=True),
         Output(ids.SCATTER_CAPTION, "children", allow_duplicate=True),
         Output(ids.VIEW, "data", allow_duplicate=True),
+        Output(ids.DENDROGRAM_CAPTION, "children", allow_duplicate=True),
         Output(ids.TREE_BADGE, "children", allow_duplicate=True),
         Output(ids.TREE_BADGE, "hidden", allow_duplicate=True),
         Output(ids.MESSAGE, "children", allow_duplicate=True),
@@ -172,7 +174,14 @@ def _requested_view(ref: DataRef, method, metric, p, annotate_above, tree_mode, 
     }
     if previous is None:
         return ViewState(**fields, height=0.0, k=0)
-    return replace(previous, **fields)
+    same_tree = (previous.data, previous.method, previous.metric, previous.tree_mode) == (
+        ref.data_key,
+        method,
+        metric,
+        fields["tree_mode"],
+    )
+    # A zoomed branch belongs to its tree: a new tree starts from the whole view.
+    return replace(previous, **fields, zoom_root=previous.zoom_root if same_tree else None)
 
 
 def _check_estimate(
@@ -228,6 +237,7 @@ def _show(
         cluster_summary(cut, slots),
         caption,
         view.to_store(),
+        zoom_caption(store, view),
         "approximate" if view.tree_mode != EXACT else "",
         view.tree_mode == EXACT,
         message(*notes, *warnings, kind="warning" if warnings else "info"),

@@ -47,6 +47,7 @@ class ViewState:
     threshold: float | None = None
     depth: int = DEFAULT_INCONSISTENCY_DEPTH
     tree_mode: str = "exact"
+    zoom_root: int | None = None
 
     @property
     def ref(self) -> DataRef:
@@ -103,17 +104,8 @@ def full_figures(store: SessionStore, view: ViewState, cut: Cut, slots: np.ndarr
     -------
     tuple of (dendrogram figure, scatter figure, projection description)
     """
-    ref = view.ref
-    tree = store.tree(ref, view.method, view.metric)
-    geometry = store.geometry(ref, view.method, view.metric, view.p)
-    projection = store.projection(ref)
-    dataset = store.dataset(ref)
-    revision = f"{view.data}/{view.method}/{view.metric}/{view.p}"
-    dendrogram = dendrogram_fig.dendrogram_figure(
-        tree, geometry, color_links(tree, geometry, cut), slots, cut.height, view.annotate_above, revision=revision
-    )
-    for (_, prop), value in criterion_updates(view).items():
-        dendrogram.layout[prop] = value  # ("layout", "shapes") -> layout.shapes
+    projection = store.projection(view.ref)
+    dataset = store.dataset(view.ref)
     scatter = scatter_fig.scatter_figure(
         projection,
         cut,
@@ -122,13 +114,26 @@ def full_figures(store: SessionStore, view: ViewState, cut: Cut, slots: np.ndarr
         webgl=dataset.n_samples > webgl_threshold,
         revision=view.data,
     )
-    return dendrogram, scatter, projection.description
+    return dendrogram_figure_for(store, view, cut, slots), scatter, projection.description
+
+
+def dendrogram_figure_for(store: SessionStore, view: ViewState, cut: Cut, slots: np.ndarray):
+    """The dendrogram of a view (the whole tree, or the zoomed branch), drawn from scratch."""
+    tree = store.tree(view.ref, view.method, view.metric)
+    geometry = store.geometry(view.ref, view.method, view.metric, view.p, view.zoom_root)
+    revision = f"{view.data}/{view.method}/{view.metric}/{view.p}/{view.zoom_root}"
+    dendrogram = dendrogram_fig.dendrogram_figure(
+        tree, geometry, color_links(tree, geometry, cut), slots, cut.height, view.annotate_above, revision=revision
+    )
+    for (_, prop), value in criterion_updates(view).items():
+        dendrogram.layout[prop] = value  # ("layout", "shapes") -> layout.shapes
+    return dendrogram
 
 
 def cut_updates(store: SessionStore, view: ViewState, cut: Cut, slots: np.ndarray) -> tuple[dict, dict]:
     """The dendrogram and scatter updates for a new cut of the cached tree (no figure is built)."""
     tree = store.tree(view.ref, view.method, view.metric)
-    geometry = store.geometry(view.ref, view.method, view.metric, view.p)
+    geometry = store.geometry(view.ref, view.method, view.metric, view.p, view.zoom_root)
     dendrogram = dendrogram_fig.cut_updates(geometry, color_links(tree, geometry, cut), slots, cut.height)
     return {**dendrogram, **criterion_updates(view)}, scatter_fig.cut_updates(cut, slots)
 

@@ -40,6 +40,7 @@ def build_layout(max_upload_mb: int) -> html.Div:
             dcc.Store(id=ids.VIEW),
             dcc.Store(id=ids.GRAPH_CUT),
             dcc.Store(id=ids.TREE_JOB),
+            dcc.Store(id=ids.ZOOM),
             header(),
             html.Div(
                 className="body",
@@ -244,7 +245,7 @@ def graphs() -> html.Div:
             html.Div(
                 className="card dendrogram-card",
                 children=[
-                    html.H3("Dendrogram"),
+                    html.H3(["Dendrogram ", html.Span(id=ids.DENDROGRAM_CAPTION, className="caption")]),
                     dcc.Graph(id=ids.DENDROGRAM, config=DENDROGRAM_CONFIG, className="graph"),
                 ],
             ),

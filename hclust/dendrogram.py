@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 from scipy.cluster.hierarchy import dendrogram
@@ -236,3 +236,87 @@ def _subtree_merge_heights(z: np.ndarray, node: int, n: int) -> np.ndarray:
         heights.append(z[row, 2])
         stack.extend((int(z[row, 0]), int(z[row, 1])))
     return np.asarray(heights)
+
+
+def subtree_geometry(
+    tree: Tree, root: int, p: int = DEFAULT_TRUNCATE_P, sample_names: list[str] | None = None
+) -> DendrogramGeometry:
+    """Lay out the last ``p`` merges of the subtree under ``root``.
+
+    Parameters
+    ----------
+    tree : Tree
+    root : int
+        A node id: ``n + row`` for a merge (a sample has no subtree to show).
+    p : int
+        Leaves to show, as in :func:`truncated_geometry`.
+    sample_names : list of str, optional
+        Labels of all n samples.
+
+    Returns
+    -------
+    DendrogramGeometry
+        Drawn as SciPy draws the subtree on its own, but with
+        :attr:`~DendrogramGeometry.link_rows` and
+        :attr:`~DendrogramGeometry.leaf_nodes` in the whole tree's ids, so
+        coloring and cuts of the whole tree apply unchanged.
+
+    Notes
+    -----
+    Time O(n) to find the subtree (its leaves are contiguous in dendrogram
+    order) plus O(s) to lay it out, for s samples under ``root``.
+    """
+    from hclust.tree import tree_from_linkage  # local: tree.py imports nothing from here
+
+    n = tree.n_samples
+    start, stop = tree.leaf_span[root]
+    samples = tree.leaf_order[start:stop]
+    spans = tree.leaf_span[n:]
+    rows = np.flatnonzero((spans[:, 0] >= start) & (spans[:, 1] <= stop))  # children before parents
+    local = np.full(2 * n - 1, -1, dtype=np.int64)
+    local[samples] = np.arange(samples.size)
+    local[n + rows] = samples.size + np.arange(rows.size)
+    children = tree.linkage[rows, :2].astype(np.int64)
+    sub_linkage = np.column_stack([local[children[:, 0]], local[children[:, 1]], tree.linkage[rows, 2:]])
+    sub_tree = tree_from_linkage(sub_linkage.astype(float), tree.method, tree.metric, float("nan"))
+    names = [sample_names[i] for i in samples] if sample_names is not None else [str(i) for i in samples]
+    geometry = truncated_geometry(sub_tree, p, names)
+    global_node = np.concatenate([samples, n + rows])
+    return replace(
+        geometry,
+        link_rows=rows[geometry.link_rows],
+        leaf_nodes=global_node[geometry.leaf_nodes],
+    )
+
+
+def zoom_root(tree: Tree, geometry: DendrogramGeometry, x_range: tuple[float, float]) -> int | None:
+    """The node to zoom into for a box zoom over ``x_range`` of a drawing.
+
+    Parameters
+    ----------
+    tree : Tree
+    geometry : DendrogramGeometry
+        The drawing that was zoomed.
+    x_range : (float, float)
+        The zoomed x-axis range.
+
+    Returns
+    -------
+    int or None
+        The lowest common ancestor of the displayed leaves inside the range
+        (a contracted leaf itself when only it is inside), or None when the
+        range holds every leaf or no leaf, when its leaves meet only at the
+        root, or when it holds a single sample (nothing more to show).
+    """
+    low, high = sorted(x_range)
+    inside = geometry.leaf_nodes[(geometry.leaf_x >= low) & (geometry.leaf_x <= high)]
+    if inside.size == 0 or inside.size == geometry.leaf_nodes.size:
+        return None
+    spans = tree.leaf_span[inside]
+    start, stop = spans[:, 0].min(), spans[:, 1].max()
+    node = int(inside[0])
+    while tree.leaf_span[node, 0] > start or tree.leaf_span[node, 1] < stop:
+        node = int(tree.parent[node])
+    if node < tree.n_samples or node == 2 * tree.n_samples - 2:
+        return None  # a single sample, or the whole tree again
+    return node

@@ -15,6 +15,7 @@ import diskcache
 
 from hclust import DendrogramGeometry, Projection, Tree, build_tree, project_to_plane, truncated_geometry
 from hclust.approximate import build_approximate_tree
+from hclust.dendrogram import subtree_geometry
 from hclust.errors import ClusteringError
 from hclust.projection import embed_distances
 from hclust.tree import Progress, build_tree_from_distances
@@ -166,13 +167,18 @@ class SessionStore:
     def _table_key(session_id: str, key: str) -> str:
         return "/".join((session_id, "upload-table", key))
 
-    def geometry(self, ref: DataRef, method: str, metric: str, p: int) -> DendrogramGeometry:
-        """The truncated dendrogram layout of that tree with ``p`` leaves, computed once."""
-        return self._memo(
-            ref,
-            ("geometry", method, metric, self.tree_mode(ref), str(p)),
-            lambda: truncated_geometry(self.tree(ref, method, metric), p, _names(self.dataset(ref))),
-        )
+    def geometry(self, ref: DataRef, method: str, metric: str, p: int, root: int | None = None) -> DendrogramGeometry:
+        """The truncated dendrogram layout of that tree with ``p`` leaves, computed once.
+
+        With ``root``, the layout of the subtree under that node (a zoomed view).
+        """
+
+        def layout() -> DendrogramGeometry:
+            tree = self.tree(ref, method, metric)
+            names = _names(self.dataset(ref))
+            return truncated_geometry(tree, p, names) if root is None else subtree_geometry(tree, root, p, names)
+
+        return self._memo(ref, ("geometry", method, metric, self.tree_mode(ref), str(p), str(root)), layout)
 
     def projection(self, ref: DataRef) -> Projection:
         """The 2-D view of the dataset's samples, computed once."""
