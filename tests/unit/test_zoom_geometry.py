@@ -43,14 +43,23 @@ def test_colors_of_a_zoomed_branch_come_from_the_whole_trees_cut(tree):
     assert set(coloring.leaves[coloring.leaves > 0]) <= set(cut.labels[members])
 
 
-def test_zoom_root_is_the_common_ancestor_of_the_leaves_in_range(tree):
+def test_zoom_root_is_the_lowest_common_ancestor_of_the_leaves_in_range(tree):
     geometry = truncated_geometry(tree, 12)
-    inside = geometry.leaf_nodes[3:5]
-    root = zoom_root(tree, geometry, (geometry.leaf_x[3] - 1, geometry.leaf_x[4] + 1))
-    if root is not None:
-        for node in inside:
+    roots = []
+    for first in range(len(geometry.leaf_x) - 1):
+        inside = geometry.leaf_nodes[first : first + 2]
+        root = zoom_root(tree, geometry, (geometry.leaf_x[first] - 1, geometry.leaf_x[first + 1] + 1))
+        if root is None:
+            continue  # these two leaves meet only at the root
+        roots.append(root)
+        for node in inside:  # an ancestor of both ...
             assert tree.leaf_span[root, 0] <= tree.leaf_span[node, 0]
             assert tree.leaf_span[node, 1] <= tree.leaf_span[root, 1]
+        # ... and the lowest: its two children split them.
+        left, right = (int(c) for c in tree.linkage[root - tree.n_samples, :2])
+        sides = [tree.leaf_span[left, 0] <= tree.leaf_span[node, 0] < tree.leaf_span[left, 1] for node in inside]
+        assert sides == [True, False]
+    assert len(roots) >= 8
 
 
 def test_zoom_over_everything_or_nothing_keeps_the_overview(tree):
