@@ -191,11 +191,11 @@ def _check_estimate(
     dataset = store.dataset(ref)
     if not dataset.is_distance_matrix:
         validate_choice(method, metric)
-    n = dataset.n_samples
+    n, represented = dataset.n_samples, 0
     if tree_mode != EXACT:
         _, representatives = TREE_MODES[tree_mode]
-        n = min(n, representatives)
-    estimate = estimate_tree(n, dataset.n_features, method, metric)
+        n, represented = min(n, representatives), n
+    estimate = estimate_tree(n, dataset.n_features, method, metric, representatives_of=represented)
     budget = settings.memory_budget_mb * 1_000_000
     if estimate.peak_bytes > budget:
         raise ClusteringError(

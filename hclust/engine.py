@@ -90,13 +90,18 @@ def linkage_from_observations(observations: np.ndarray, method: str) -> tuple[np
     return linkage_matrix, _TIE_NOTE
 
 
-def linkage_from_distances(distances: np.ndarray, method: str) -> np.ndarray:
+def linkage_from_distances(distances: np.ndarray, method: str, keep_input: bool = True) -> tuple[np.ndarray, str]:
     """Linkage of a condensed distance vector with the fastest exact engine.
 
     Parameters
     ----------
     distances : ndarray of shape (n * (n - 1) / 2,)
     method : str
+    keep_input : bool, default True
+        False lets fastcluster work in place when the caller no longer needs
+        ``distances`` (one distance vector less at the peak). Then, if a tie
+        sends the work to SciPy, the distances are computed again by the
+        caller; see ``note``.
 
     Returns
     -------
@@ -106,15 +111,20 @@ def linkage_from_distances(distances: np.ndarray, method: str) -> np.ndarray:
     """
     if method not in FASTCLUSTER_METHODS:
         return linkage(distances, method=method), ""
-    linkage_matrix = fastcluster.linkage(distances, method=method, preserve_input=True)
+    pristine = distances if keep_input else None
+    linkage_matrix = fastcluster.linkage(distances, method=method, preserve_input=keep_input)
     if not has_tied_merges(linkage_matrix):
         return linkage_matrix, ""
     n = linkage_matrix.shape[0] + 1
+    if n <= SCIPY_TIE_FALLBACK_MAX_N and pristine is not None:
+        return linkage(pristine, method=method), ""
     if n <= SCIPY_TIE_FALLBACK_MAX_N:
-        return linkage(distances, method=method), ""
+        return linkage_matrix, NEEDS_SCIPY
     return linkage_matrix, _TIE_NOTE
 
 
+# Returned as the note when fastcluster consumed the input and SciPy is needed.
+NEEDS_SCIPY = "needs scipy"
 _TIE_NOTE = (
     "Some merges are tied at equal heights and the data is too large to recompute with SciPy: "
     "tied merges may be ordered differently from SciPy's (same heights)."

@@ -17,6 +17,7 @@ _NS_SCIPY = 110.0  # scipy linkage, centroid and median
 _NS_COPHENETIC_DIRECT = 100.0
 _NS_COPHENETIC_BLOCKWISE = (20.0, 2.0)
 _BYTES_PER_PAIR = 8
+_NS_KMEANS = 2.5  # MiniBatchKMeans per sample x centre x (d + 2), for approximate trees
 
 
 @dataclass(frozen=True)
@@ -43,7 +44,9 @@ class Estimate:
         return self.peak_bytes / 1e9
 
 
-def estimate_tree(n: int, d: int, method: str, metric: str, direct_cophenetic_max_n: int = 1000) -> Estimate:
+def estimate_tree(
+    n: int, d: int, method: str, metric: str, direct_cophenetic_max_n: int = 1000, representatives_of: int = 0
+) -> Estimate:
     """Estimate the cost of ``build_tree`` on n samples with d features.
 
     Parameters
@@ -54,6 +57,9 @@ def estimate_tree(n: int, d: int, method: str, metric: str, direct_cophenetic_ma
     direct_cophenetic_max_n : int
         Above this n, monotonic trees use the blockwise cophenetic
         correlation (see :data:`hclust.tree.DIRECT_COPHENETIC_MAX_N`).
+    representatives_of : int
+        For an approximate tree: the number of samples the n
+        representatives stand for (adds the k-means step); 0 for exact.
 
     Returns
     -------
@@ -66,7 +72,8 @@ def estimate_tree(n: int, d: int, method: str, metric: str, direct_cophenetic_ma
     if plan.needs_distance_matrix:
         if metric != "precomputed":
             seconds += pairs * (_NS_DISTANCES[0] + _NS_DISTANCES[1] * d) * 1e-9
-        # the distance vector and the engine's working copy of it
+        # the distance vector and the engine's working copy of it (fastcluster
+        # consumes the vector in place when it is not needed afterwards)
         peak += 2 * pairs * _BYTES_PER_PAIR
         seconds += pairs * (_NS_FASTCLUSTER if plan.engine.startswith("fastcluster") else _NS_SCIPY) * 1e-9
     else:
@@ -78,6 +85,9 @@ def estimate_tree(n: int, d: int, method: str, metric: str, direct_cophenetic_ma
         # SciPy's cophenet holds the distances and the cophenetic distances
         extra = pairs * _BYTES_PER_PAIR * (1 if plan.needs_distance_matrix else 2)
         peak += int(extra)
+    if representatives_of > n:
+        seconds += representatives_of * n * (d + 2) * _NS_KMEANS * 1e-9
+        peak += representatives_of * (d + 2) * 8 * 2
     return Estimate(seconds=seconds, peak_bytes=int(peak), engine=plan.engine)
 
 

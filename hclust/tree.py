@@ -11,6 +11,7 @@ from scipy.spatial.distance import pdist
 
 from hclust.engine import (
     MONOTONIC_METHODS,
+    NEEDS_SCIPY,
     blockwise_cophenetic_correlation,
     cophenetic_correlation,
     linkage_from_distances,
@@ -226,7 +227,13 @@ def build_tree(features: np.ndarray, method: str, metric: str, progress: Progres
         report(0.05, f"computing {n * (n - 1) // 2:,} {metric} distances")
         distances = pairwise_distances(observations, metric)
         report(0.25, f"linking with {plan.engine}")
-        linkage_matrix, engine_note = linkage_from_distances(distances, method)
+        # Past the direct cophenetic size the vector is not needed again: let the engine consume it.
+        keep = n <= DIRECT_COPHENETIC_MAX_N or method not in MONOTONIC_METHODS
+        linkage_matrix, engine_note = linkage_from_distances(distances, method, keep_input=keep)
+        if engine_note == NEEDS_SCIPY:  # tied merges: SciPy's own tree, from fresh distances
+            linkage_matrix, engine_note = linkage_from_distances(pairwise_distances(observations, metric), method)
+        if not keep:
+            distances = None
     else:
         distances = None
         report(0.05, f"linking with {plan.engine}")
