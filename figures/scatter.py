@@ -9,6 +9,49 @@ from figures.dendrogram import FigureUpdates
 from figures.style import CLUSTER_COLORS, GRID_COLOR, base_layout, color_slots, slot_colorscale, typed_array
 from hclust import Cut, Projection
 
+# Opacity of the samples outside a branch selection.
+UNSELECTED_OPACITY = 0.15
+# Marker shapes, for clusters that share a color (beyond the palette's 8):
+# (plotly.js symbol number, name). Every shape also exists in WebGL.
+CLUSTER_SYMBOLS = (
+    (0, "circle"),
+    (1, "square"),
+    (2, "diamond"),
+    (5, "triangle-up"),
+    (4, "x"),
+    (3, "cross"),
+    (17, "star"),
+    (14, "hexagon"),
+    (6, "triangle-down"),
+    (13, "pentagon"),
+)
+
+
+def cluster_symbols(cluster_slots: np.ndarray) -> np.ndarray:
+    """The marker shape of each cluster: an index into :data:`CLUSTER_SYMBOLS`.
+
+    Parameters
+    ----------
+    cluster_slots : ndarray of int, shape (k,)
+        Palette slot of each cluster (``cluster_slots[c - 1]``).
+
+    Returns
+    -------
+    ndarray of int, shape (k,)
+        How many clusters to the left share this cluster's color (cycling
+        through the shapes), so no two clusters get both the same color and
+        the same shape. With colors cycling left to right (the first cut)
+        this is ``(c - 1) // 8`` for cluster c; all 0 (circles) while every
+        cluster has its own color.
+    """
+    slots = np.asarray(cluster_slots, dtype=np.int64)
+    seen: dict[int, int] = {}
+    shapes = np.empty(slots.size, dtype=np.int64)
+    for index, slot in enumerate(slots.tolist()):
+        shapes[index] = seen.get(slot, 0) % len(CLUSTER_SYMBOLS)
+        seen[slot] = seen.get(slot, 0) + 1
+    return shapes
+
 
 def scatter_figure(
     projection: Projection,
@@ -39,18 +82,25 @@ def scatter_figure(
     -------
     plotly.graph_objects.Figure
         One trace whose ``marker.color`` holds palette slots and whose
-        ``customdata`` holds cluster ids (see :func:`cut_updates`).
+        ``customdata`` holds cluster ids (see :func:`cut_updates`); setting
+        its ``selectedpoints`` highlights a selection
+        (:func:`figures.selection.scatter_selection_updates`).
     """
     trace_type = go.Scattergl if webgl else go.Scatter
     n = projection.x.size
     hover_name = "%{text}" if sample_names is not None else "sample %{pointNumber}"
+    size = 9 if n <= 1000 else 6 if n <= 10_000 else 4
     trace = trace_type(
         x=projection.x,
         y=projection.y,
         mode="markers",
         text=list(sample_names) if sample_names is not None else None,
+        # How a branch selection (``selectedpoints``) looks: its samples
+        # stand out, the others fade.
+        selected={"marker": {"opacity": 1.0, "size": size + 4}},
+        unselected={"marker": {"opacity": UNSELECTED_OPACITY}},
         marker={
-            "size": 9 if n <= 1000 else 6 if n <= 10_000 else 4,
+            "size": size,
             "colorscale": slot_colorscale(with_neutral=False),
             "cmin": -0.5,
             "cmax": len(CLUSTER_COLORS) - 0.5,
@@ -84,10 +134,19 @@ def cut_updates(cut: Cut, cluster_slots: np.ndarray) -> FigureUpdates:
     -------
     dict
         ``{path: value}`` with compact typed arrays (one byte per sample for
-        the colors), so the update stays small at large n.
+        the colors), so the update stays small at large n. ``marker.symbol``
+        is ``"circle"`` while every cluster has a color of its own, else a
+        typed array of plotly symbol numbers (see :func:`cluster_symbols`).
     """
+    shapes = cluster_symbols(cluster_slots)
+    if shapes.any():
+        numbers = np.array([number for number, _ in CLUSTER_SYMBOLS], dtype=np.uint8)
+        symbol: object = typed_array(numbers[shapes[np.asarray(cut.labels) - 1]])
+    else:
+        symbol = CLUSTER_SYMBOLS[0][1]
     return {
         ("data", 0, "marker", "color"): typed_array(color_slots(cut.labels, cluster_slots)),
+        ("data", 0, "marker", "symbol"): symbol,
         ("data", 0, "customdata"): typed_array(np.asarray(cut.labels)),
     }
 

@@ -1,0 +1,240 @@
+"""Inside the clusters: the cluster table, the Python code and the branch selection.
+
+The browser keeps only the selected node id (and which tree it belongs to);
+its samples are looked up here, from the cached tree.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+from dash import ALL, Dash, Input, Output, State, ctx, html, no_update
+from dash.exceptions import PreventUpdate
+
+from callbacks.common import USER_ERRORS, patch_from
+from callbacks.render import ViewState, current_cut
+from components import ids
+from components.clusters_panel import (
+    MAX_LISTED_SAMPLES,
+    MAX_TABLE_ROWS,
+    SELECTION_HINT,
+    cluster_table,
+    selection_summary,
+)
+from figures.scatter import cluster_symbols
+from figures.selection import dendrogram_selection_updates, node_from_click, scatter_selection_updates
+from figures.style import N_SLOTS
+from hclust import Cut, Tree
+from hclust.clusters import ClusterSummary, clusters_of, node_height, samples_under, summarize_clusters
+from loaders import DataError, Dataset
+from loaders.codegen import CutSpec, python_code
+from state.session_store import SessionStore
+
+EXACT = "exact"  # ViewState.tree_mode of SciPy's own tree
+
+
+@dataclass(frozen=True, eq=False)
+class ClusterView:
+    """A view's clusters as the screen shows them: the same cut, ids, colors and silhouettes everywhere."""
+
+    dataset: Dataset
+    tree: Tree
+    cut: Cut
+    slots: np.ndarray
+    shapes: np.ndarray
+
+
+def cluster_view(store: SessionStore, view: ViewState) -> ClusterView:
+    """The dataset, tree and cut of a view, with each cluster's color slot and marker shape."""
+    dataset = store.dataset(view.ref)
+    tree = store.tree(view.ref, view.method, view.metric)
+    cut = current_cut(tree, view)
+    slots = np.array(
+        [view.colors.get(str(int(root)), index % N_SLOTS) for index, root in enumerate(cut.roots)], dtype=np.int64
+    )
+    return ClusterView(dataset, tree, cut, slots, cluster_symbols(slots))
+
+
+def view_summary(clusters: ClusterView) -> ClusterSummary:
+    """Sizes, centroids, medoids and silhouettes of a view's clusters (the table's and the export's numbers)."""
+    return summarize_clusters(clusters.tree, clusters.cut.labels, clusters.dataset.features, clusters.dataset.distances)
+
+
+def cut_spec(view: ViewState) -> CutSpec:
+    """How the view cuts, for the generated code."""
+    # The threshold in force: the view's, or the default before one is chosen.
+    threshold = getattr(view, "inconsistency_threshold", getattr(view, "threshold", None))
+    return CutSpec(
+        criterion=getattr(view, "criterion", None) or "distance",
+        height=view.height if view.height is not None else math.nan,
+        k=view.k,
+        threshold=threshold if threshold is not None else math.nan,
+        depth=int(getattr(view, "depth", 2) or 2),
+    )
+
+
+def view_code(clusters: ClusterView, view: ViewState) -> str:
+    """The Python code that reproduces the view (raises DataError when it cannot)."""
+    dataset = clusters.dataset
+    notes = ()
+    mode = getattr(view, "tree_mode", EXACT)
+    if mode != EXACT:
+        notes = (
+            f"The app shows an approximate tree ({mode}); this script builds SciPy's exact tree,",
+            "so its merges and clusters can differ from the screen.",
+        )
+    return python_code(dataset.provenance, view.method, clusters.tree.metric, cut_spec(view), dataset.name, notes)
+
+
+def tree_key(view: ViewState) -> str:
+    """Names the tree a selection belongs to: node ids mean nothing in another tree."""
+    return f"{view.data}/{view.method}/{view.metric}/{getattr(view, 'tree_mode', EXACT)}"
+
+
+def shown_geometry(store: SessionStore, view: ViewState):
+    """The dendrogram layout on screen (a zoomed subtree when the view has a zoom root)."""
+    return store.geometry(view.ref, view.method, view.metric, view.p, getattr(view, "zoom_root", None))
+
+
+def table_note(clusters: ClusterView, summary: ClusterSummary) -> list:
+    """The line above the table: k, the overall silhouette, and how the numbers were made."""
+    k = clusters.cut.n_clusters
+    metric = clusters.tree.metric
+    parts = [f"{k} cluster{'s' if k != 1 else ''}"]
+    if math.isfinite(summary.overall_silhouette):
+        parts.append(f"mean silhouette {summary.overall_silhouette:.3f} ({metric} distances, scikit-learn)")
+    scaling = clusters.dataset.provenance.get("scaling", "none")
+    if scaling != "none" and clusters.dataset.n_features:
+        parts.append(f"features as clustered ({scaling})")
+    notes = [n for n in (summary.silhouette_note, summary.medoid_note) if n]
+    if k > MAX_TABLE_ROWS:
+        notes.append(f"The table shows the first {MAX_TABLE_ROWS} of {k} clusters; the CSV export has every sample.")
+    return [html.Span(" · ".join(parts)), *[html.Span(note, className="hint block") for note in notes]]
+
+
+def register(app: Dash, store: SessionStore) -> None:
+    """Register the clusters-panel callbacks on ``app``."""
+
+    @app.callback(
+        Output(ids.CLUSTER_TABLE, "children"),
+        Output(ids.CLUSTER_TABLE_NOTE, "children"),
+        Output(ids.PYTHON_CODE, "children"),
+        Input(ids.VIEW, "data"),
+    )
+    def refresh_panel(view_data):
+        view = ViewState.from_store(view_data)
+        if view is None:
+            raise PreventUpdate
+        try:
+            clusters = cluster_view(store, view)
+            summary = view_summary(clusters)
+            code = _code_or_reason(clusters, view)
+        except USER_ERRORS as error:
+            return no_update, html.Span(str(error), className="hint"), no_update
+        dataset = clusters.dataset
+        table = cluster_table(
+            summary.sizes,
+            summary.silhouettes,
+            [dataset.sample_label(int(m)) if dataset.sample_names else f"#{int(m)}" for m in summary.medoids],
+            summary.centroids,
+            dataset.feature_names if dataset.n_features else (),
+            clusters.slots,
+            clusters.shapes,
+            clusters.cut.roots,
+        )
+        return table, table_note(clusters, summary), code
+
+    @app.callback(
+        Output(ids.SELECTION, "data"),
+        Output(ids.SELECTION_LIST, "children"),
+        Output(ids.SCATTER, "figure", allow_duplicate=True),
+        Output(ids.DENDROGRAM, "figure", allow_duplicate=True),
+        Output(ids.CLEAR_SELECTION, "disabled"),
+        Output(ids.EXPORT_SELECTION, "disabled"),
+        Input(ids.DENDROGRAM, "clickData"),
+        Input({"type": ids.CLUSTER_SELECT, "index": ALL}, "n_clicks"),
+        Input(ids.CLEAR_SELECTION, "n_clicks"),
+        Input(ids.VIEW, "data"),
+        State(ids.SELECTION, "data"),
+        prevent_initial_call=True,
+    )
+    def select_branch(click_data, _row_clicks, _clear_clicks, view_data, selection):
+        view = ViewState.from_store(view_data)
+        if view is None:
+            raise PreventUpdate
+        trigger = ctx.triggered_id
+        node = selection.get("node") if selection and selection.get("tree") == tree_key(view) else None
+        try:
+            tree = store.tree(view.ref, view.method, view.metric)
+            geometry = shown_geometry(store, view)
+            if trigger == ids.DENDROGRAM:
+                node = node_from_click(click_data, geometry, tree.n_samples)
+                if node is None:
+                    raise PreventUpdate  # a click that moves the cut
+            elif isinstance(trigger, dict) and trigger.get("type") == ids.CLUSTER_SELECT:
+                if not ctx.triggered[0].get("value"):
+                    raise PreventUpdate  # the table was redrawn, nothing was clicked
+                node = int(trigger["index"])
+            elif trigger == ids.CLEAR_SELECTION:
+                node = None
+            elif node is None and not selection:
+                raise PreventUpdate  # a new view, and nothing was selected
+            if node is None:
+                return _cleared(geometry, tree.n_samples)
+            clusters = cluster_view(store, view)
+            samples = samples_under(tree, node)
+        except USER_ERRORS as error:
+            return None, html.P(str(error), className="hint"), no_update, no_update, True, True
+        return (
+            {"node": int(node), "tree": tree_key(view)},
+            selection_summary(
+                _node_title(tree, geometry, node),
+                [clusters.dataset.sample_label(int(s)) for s in samples[:MAX_LISTED_SAMPLES]],
+                int(samples.size),
+                clusters_of(clusters.cut.labels, samples),
+                clusters.slots,
+                clusters.shapes,
+            ),
+            patch_from(scatter_selection_updates(samples)),
+            patch_from(dendrogram_selection_updates(geometry, node, tree.n_samples)),
+            False,
+            False,
+        )
+
+
+def selected_samples(store: SessionStore, view: ViewState, selection: dict | None) -> np.ndarray | None:
+    """The samples of the stored selection, or None when it belongs to another tree (or there is none)."""
+    if not selection or selection.get("tree") != tree_key(view) or selection.get("node") is None:
+        return None
+    tree = store.tree(view.ref, view.method, view.metric)
+    return samples_under(tree, int(selection["node"]))
+
+
+def _cleared(geometry, n_samples: int):
+    return (
+        None,
+        html.P(SELECTION_HINT, className="hint"),
+        patch_from(scatter_selection_updates(None)),
+        patch_from(dendrogram_selection_updates(geometry, None, n_samples)),
+        True,
+        True,
+    )
+
+
+def _node_title(tree: Tree, geometry, node: int) -> str:
+    """What the selected node is, in the words of the dendrogram."""
+    n = tree.n_samples
+    if node < n:
+        return f"leaf {node}"
+    if node in set(geometry.leaf_nodes.tolist()):
+        return f"the contracted leaf ({int(tree.linkage[node - n, 3])})"
+    return f"the merge at height {node_height(tree, node):.4g}"
+
+
+def _code_or_reason(clusters: ClusterView, view: ViewState) -> str:
+    try:
+        return view_code(clusters, view)
+    except DataError as error:
+        return f"# No Python code for this view: {error}.\n"

@@ -1,0 +1,264 @@
+"""The Python code that reproduces a view: pandas and SciPy, step by step.
+
+The code is generated from :attr:`loaders.Dataset.provenance` (how the data
+was read and prepared, see ``loaders/README.md``) and the view's linkage and
+cut. Run next to the data file, it prints the same cophenetic correlation
+and cluster sizes as the app, and ``clusters`` holds the same cluster ids
+(numbered left to right in dendrogram order, as the app numbers them).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from loaders.errors import DataError
+
+PRECOMPUTED = "precomputed"
+CRITERIA = ("distance", "maxclust", "inconsistent")
+
+_READERS = {"csv": "read_csv", "tsv": "read_csv", "xlsx": "read_excel", "parquet": "read_parquet", "json": "read_json"}
+
+_CLASSIC = [
+    "# The classic example: np.random.seed(4711), 100 points around (10, 0) and 50 around (0, 20).",
+    "rng = np.random.RandomState(4711)  # the same stream as np.random.seed(4711)",
+    "a = rng.multivariate_normal([10, 0], [[3, 1], [1, 4]], size=[100])",
+    "b = rng.multivariate_normal([0, 20], [[3, 1], [1, 4]], size=[50])",
+]
+_HARDER = [
+    "# ... continued with three wider groups (750 x 2, five groups).",
+    "c = rng.multivariate_normal([40, 40], [[20, 1], [1, 30]], size=[200])",
+    "d = rng.multivariate_normal([80, 80], [[30, 1], [1, 30]], size=[200])",
+    "e = rng.multivariate_normal([0, 100], [[100, 1], [1, 100]], size=[200])",
+]
+
+# Built-in datasets: (imports, lines that define X). Must draw exactly what
+# loaders/builtin.py draws (a unit test replays every key).
+BUILTIN_RECIPES: dict[str, tuple[tuple[str, ...], list[str]]] = {
+    "classic": ((), [*_CLASSIC, "X = np.concatenate([a, b])"]),
+    "classic-harder": ((), [*_CLASSIC, *_HARDER, "X = np.concatenate([a, b, c, d, e])"]),
+    "blobs": (
+        ("from sklearn.datasets import make_blobs",),
+        ["X, _ = make_blobs(n_samples=300, centers=4, cluster_std=0.60, random_state=0)"],
+    ),
+    "moons": (("from sklearn.datasets import make_moons",), ["X, _ = make_moons(200, noise=0.05, random_state=0)"]),
+    "iris": (("from sklearn.datasets import load_iris",), ["X = load_iris().data"]),
+    "wine": (("from sklearn.datasets import load_wine",), ["X = load_wine().data"]),
+    "digits": (("from sklearn.datasets import load_digits",), ["X = load_digits().data"]),
+}
+
+
+@dataclass(frozen=True)
+class CutSpec:
+    """How a view cuts its tree, as ``scipy.cluster.hierarchy.fcluster`` takes it.
+
+    Attributes
+    ----------
+    criterion : str
+        ``"distance"`` (cut at ``height``), ``"maxclust"`` (at most ``k``
+        clusters) or ``"inconsistent"`` (inconsistency at most
+        ``threshold``, over ``depth`` levels).
+    height : float
+    k : int
+    threshold : float
+    depth : int
+    """
+
+    criterion: str = "distance"
+    height: float = math.nan
+    k: int = 0
+    threshold: float = math.nan
+    depth: int = 2
+
+    def fcluster_call(self) -> str:
+        """The ``fcluster`` call, with the numbers written in full."""
+        if self.criterion == "distance":
+            return f'fcluster(Z, t={_number(self.height)}, criterion="distance")'
+        if self.criterion == "maxclust":
+            return f'fcluster(Z, t={int(self.k)}, criterion="maxclust")'
+        if self.criterion == "inconsistent":
+            return f'fcluster(Z, t={_number(self.threshold)}, criterion="inconsistent", depth={int(self.depth)})'
+        raise DataError(f"unknown cut criterion {self.criterion!r}; choose one of: {', '.join(CRITERIA)}")
+
+    def describe(self) -> str:
+        """A few words for the header comment."""
+        if self.criterion == "maxclust":
+            return f"at most {int(self.k)} clusters (maxclust)"
+        if self.criterion == "inconsistent":
+            return f"inconsistency at most {_number(self.threshold)} over depth {int(self.depth)}"
+        return f"cut at height {_number(self.height)}"
+
+
+def python_code(
+    provenance: dict, method: str, metric: str, cut: CutSpec, dataset_name: str = "", notes: Sequence[str] = ()
+) -> str:
+    """The pandas/SciPy script that reproduces a view from its data.
+
+    Parameters
+    ----------
+    provenance : dict
+        :attr:`loaders.Dataset.provenance`.
+    method : str
+        The linkage method.
+    metric : str
+        The pdist metric, or ``"precomputed"`` for a distance matrix.
+    cut : CutSpec
+    dataset_name : str
+        Named in the first comment.
+    notes : sequence of str
+        Extra comment lines for the header (for example, that the app's tree
+        is approximate).
+
+    Returns
+    -------
+    str
+        A complete script: imports; reading (or generating) the data, the
+        column choice, missing values and scaling; ``pdist``; ``linkage``;
+        ``cophenet``; ``fcluster``; the left-to-right renumbering. It prints
+        the cophenetic correlation and the cluster sizes, and leaves ``X``,
+        ``Z``, ``c`` (the cophenetic correlation) and ``clusters`` defined.
+
+    Raises
+    ------
+    DataError
+        If the provenance names a source, built-in, format or option this
+        module cannot write code for, or the criterion is unknown.
+    """
+    cut_call = cut.fcluster_call()
+    imports, data_lines, precomputed = _data_code(provenance)
+    name = " ".join(str(dataset_name).split())
+    header = [
+        f"# Reproduces the hclust-explorer view{f' of {name}' if name else ''}:",
+        f"# {method} linkage, {'precomputed' if precomputed else metric} distances, {cut.describe()}.",
+    ]
+    header += [f"# {' '.join(str(note).split())}" for note in notes]
+    if provenance.get("source") == "file":
+        header.append("# Run it in the folder that holds the data file (or change the path below).")
+    if precomputed:
+        linkage_lines = ["# 2. Linkage of the precomputed distances", f'Z = linkage(distances, method="{method}")']
+    else:
+        linkage_lines = [
+            "# 2. Linkage",
+            f'distances = pdist(X, metric="{metric}")',
+            f'Z = linkage(distances, method="{method}")  # = linkage(X, method="{method}", metric="{metric}")',
+        ]
+    lines = [
+        *header,
+        "import numpy as np",
+        *(["import pandas as pd"] if provenance.get("source") == "file" else []),
+        "from scipy.cluster.hierarchy import cophenet, fcluster, leaves_list, linkage",
+        f"from scipy.spatial.distance import {'squareform' if precomputed else 'pdist'}",
+        *imports,
+        "",
+        "# 1. Data",
+        *data_lines,
+        "",
+        *linkage_lines,
+        "",
+        "# 3. Cophenetic correlation: how faithfully the tree keeps the distances (1 is perfect)",
+        "c, coph_dists = cophenet(Z, distances)",
+        'print(f"cophenetic correlation: {c:.5f}")',
+        "",
+        "# 4. Cut the tree into flat clusters",
+        f"labels = {cut_call}",
+        "",
+        "# 5. Number the clusters left to right in dendrogram order, as the app does",
+        "along = labels[leaves_list(Z)]",
+        "_, first = np.unique(along, return_index=True)",
+        "renumber = np.zeros(labels.max() + 1, dtype=int)",
+        "renumber[along[np.sort(first)]] = np.arange(1, first.size + 1)",
+        "clusters = renumber[labels]",
+        'print("number of clusters:", clusters.max())',
+        'print("cluster sizes:", np.bincount(clusters)[1:].tolist())',
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def _data_code(provenance: dict) -> tuple[tuple[str, ...], list[str], bool]:
+    """Imports, the lines that define X (or the distances), and whether they are precomputed."""
+    source = provenance.get("source")
+    if source == "builtin":
+        key = provenance.get("key")
+        if key not in BUILTIN_RECIPES:
+            raise DataError(f"no Python recipe for the built-in dataset {key!r}")
+        imports, lines = BUILTIN_RECIPES[key]
+        return imports, [*lines, *_prepare(provenance)], False
+    if source == "file":
+        return (), _file_code(provenance), bool(provenance.get("distance_matrix"))
+    raise DataError(f"no Python code for data from {source!r}: only built-in examples and files can be replayed")
+
+
+def _file_code(provenance: dict) -> list[str]:
+    file_format = provenance.get("format", "csv")
+    if file_format not in _READERS:
+        raise DataError(f"no pandas reader for the format {file_format!r}; known: {', '.join(_READERS)}")
+    arguments = [repr(provenance.get("filename", "data.csv"))]
+    arguments += [f"{key}={value!r}" for key, value in (provenance.get("read_kwargs") or {}).items()]
+    features = list(provenance.get("feature_columns") or [])
+    label = provenance.get("label_column")
+    lines = [f"df = pd.{_READERS[file_format]}({', '.join(arguments)})"]
+    if provenance.get("reset_index"):
+        lines.append("df = df.reset_index()  # the sample labels were the index")
+    lines += [
+        "df.columns = [str(column).strip() for column in df.columns]",
+        f"features = {features!r}",
+    ]
+    if provenance.get("distance_matrix"):
+        lines += [
+            "D = df[features].to_numpy(dtype=float, na_value=np.nan)  # the table holds distances",
+            "if D.shape[0] == D.shape[1]:  # a square matrix: its upper triangle, as a condensed vector",
+            "    D = (D + D.T) / 2",
+            "    np.fill_diagonal(D, 0.0)",
+            "    distances = squareform(D, checks=False)",
+            "else:  # one row (or column) of n(n-1)/2 distances, already condensed",
+            "    distances = D.reshape(-1)",
+        ]
+        if label:
+            lines.append(f"names = df[{label!r}].astype(str).to_numpy()  # sample labels")
+        return lines
+    lines.append("X = df[features].to_numpy(dtype=float, na_value=np.nan)")
+    missing = provenance.get("missing", "drop")
+    if missing == "drop":
+        lines += [
+            "keep = np.isfinite(X).all(axis=1)  # rows with missing or infinite values are dropped",
+            "X = X[keep]",
+        ]
+        if label:
+            lines.append(f"names = df.loc[keep, {label!r}].astype(str).to_numpy()  # sample labels")
+    elif missing == "mean":
+        lines += [
+            "X[~np.isfinite(X)] = np.nan  # missing (or infinite) values take their column's mean",
+            "X = np.where(np.isnan(X), np.nanmean(X, axis=0), X)",
+        ]
+        if label:
+            lines.append(f"names = df[{label!r}].astype(str).to_numpy()  # sample labels")
+    else:
+        raise DataError(f"unknown handling of missing values {missing!r}; choose 'drop' or 'mean'")
+    return lines + _prepare(provenance)
+
+
+def _prepare(provenance: dict) -> list[str]:
+    """The scaling step (none for ``"none"`` or no scaling key)."""
+    scaling = provenance.get("scaling", "none")
+    if scaling == "none":
+        return []
+    if scaling == "standardize":
+        return [
+            "std = X.std(axis=0)  # population standard deviation (ddof=0); constant columns stay 0",
+            "X = (X - X.mean(axis=0)) / np.where(std > 0, std, 1)",
+        ]
+    if scaling == "minmax":
+        return [
+            "low, span = X.min(axis=0), np.ptp(X, axis=0)  # each column to [0, 1]; constant columns stay 0",
+            "X = (X - low) / np.where(span > 0, span, 1)",
+        ]
+    raise DataError(f"unknown scaling {scaling!r}; choose 'none', 'standardize' or 'minmax'")
+
+
+def _number(value: float) -> str:
+    """A float written so Python reads back exactly the same value."""
+    value = float(value)
+    if not math.isfinite(value):
+        raise DataError(f"the cut needs a finite number (got {value!r})")
+    return repr(value)
