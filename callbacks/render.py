@@ -8,10 +8,11 @@ from dataclasses import asdict, dataclass, field, replace
 import numpy as np
 from dash import html
 
+from components.clusters_panel import cluster_swatch
 from figures import aids as aids_fig
 from figures import dendrogram as dendrogram_fig
 from figures import scatter as scatter_fig
-from figures.style import N_SLOTS, slot_color
+from figures.style import N_SLOTS
 from hclust import Cut, Tree, clusters_at_height, color_links
 from hclust.aids import DEFAULT_INCONSISTENCY_DEPTH, DEFAULT_INCONSISTENCY_T, DISTANCE, INCONSISTENT
 from hclust.colors import assign_color_slots, remembered_slots
@@ -162,12 +163,10 @@ def current_cut(tree: Tree, view: ViewState) -> Cut:
 def cluster_summary(cut: Cut, slots: np.ndarray) -> html.Div:
     """A colored chip per cluster with its size, in cluster order."""
     sizes = _cluster_sizes(cut)
+    shapes = scatter_fig.cluster_symbols(slots)
     chips = [
         html.Span(
-            [
-                html.Span(className="swatch", style={"background": slot_color(int(slots[cluster - 1]))}),
-                f"{cluster}: {size}",
-            ],
+            [cluster_swatch(int(slots[cluster - 1]), int(shapes[cluster - 1])), f"{cluster}: {size}"],
             className="chip",
             title=f"cluster {cluster}: {size} samples",
         )

@@ -6,7 +6,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from figures.dendrogram import FigureUpdates
-from figures.style import CLUSTER_COLORS, GRID_COLOR, base_layout, color_slots, slot_colorscale, typed_array
+from figures.style import GRID_COLOR, base_layout, slot_color, typed_array
 from hclust import Cut, Projection
 
 # Opacity of the samples outside a branch selection.
@@ -81,8 +81,8 @@ def scatter_figure(
     Returns
     -------
     plotly.graph_objects.Figure
-        One trace whose ``marker.color`` holds palette slots and whose
-        ``customdata`` holds cluster ids (see :func:`cut_updates`); setting
+        One trace whose ``marker.color`` holds cluster ids, painted through a
+        per-cut colorscale (see :func:`cut_updates`); setting
         its ``selectedpoints`` highlights a selection
         (:func:`figures.selection.scatter_selection_updates`).
     """
@@ -101,13 +101,10 @@ def scatter_figure(
         unselected={"marker": {"opacity": UNSELECTED_OPACITY}},
         marker={
             "size": size,
-            "colorscale": slot_colorscale(with_neutral=False),
-            "cmin": -0.5,
-            "cmax": len(CLUSTER_COLORS) - 0.5,
             "line": {"width": 0.5, "color": "white"} if n <= 1000 else {"width": 0},
             "opacity": 0.9,
         },
-        hovertemplate=f"<b>{hover_name}</b><br>cluster %{{customdata}}<extra></extra>",
+        hovertemplate=f"<b>{hover_name}</b><br>cluster %{{marker.color}}<extra></extra>",
         name="samples",
     )
     figure = go.Figure([trace])
@@ -123,32 +120,51 @@ def scatter_figure(
 
 
 def cut_updates(cut: Cut, cluster_slots: np.ndarray) -> FigureUpdates:
-    """The parts of the scatter that change with the cut: colors and hover ids.
+    """The parts of the scatter that change with the cut: colors (and shapes beyond the palette).
 
     Parameters
     ----------
     cut : Cut
+        Only ``cut.labels`` is read.
     cluster_slots : ndarray of int, shape (k,)
 
     Returns
     -------
     dict
-        ``{path: value}`` with compact typed arrays (one byte per sample for
-        the colors), so the update stays small at large n. ``marker.symbol``
-        is ``"circle"`` while every cluster has a color of its own, else a
-        typed array of plotly symbol numbers (see :func:`cluster_symbols`).
+        ``{path: value}``. ``marker.color`` is each sample's cluster id as a
+        typed array (one byte per sample up to 255 clusters) with a stepped
+        colorscale that paints id c in its palette slot's color; the hover
+        reads the id from it, so no other per-sample array is sent.
+        ``marker.symbol`` is ``"circle"`` while every cluster has a color of
+        its own, else a typed array of plotly symbol numbers (see
+        :func:`cluster_symbols`).
     """
+    labels = np.asarray(cut.labels)
     shapes = cluster_symbols(cluster_slots)
     if shapes.any():
         numbers = np.array([number for number, _ in CLUSTER_SYMBOLS], dtype=np.uint8)
-        symbol: object = typed_array(numbers[shapes[np.asarray(cut.labels) - 1]])
+        symbol: object = typed_array(numbers[shapes[labels - 1]])
     else:
         symbol = CLUSTER_SYMBOLS[0][1]
+    k = len(cluster_slots)
     return {
-        ("data", 0, "marker", "color"): typed_array(color_slots(cut.labels, cluster_slots)),
+        ("data", 0, "marker", "color"): typed_array(labels),
+        ("data", 0, "marker", "colorscale"): cluster_colorscale(cluster_slots),
+        ("data", 0, "marker", "cmin"): 0.5,
+        ("data", 0, "marker", "cmax"): k + 0.5,
         ("data", 0, "marker", "symbol"): symbol,
-        ("data", 0, "customdata"): typed_array(np.asarray(cut.labels)),
     }
+
+
+def cluster_colorscale(cluster_slots: np.ndarray) -> list[list]:
+    """A stepped colorscale over cluster ids 1..k (``cmin=0.5``, ``cmax=k+0.5``) in their slots' colors."""
+    k = max(len(cluster_slots), 1)
+    scale: list[list] = []
+    for index, slot in enumerate(np.asarray(cluster_slots, dtype=np.int64).tolist()):
+        color = slot_color(slot)
+        scale.append([index / k, color])
+        scale.append([(index + 1) / k, color])
+    return scale or [[0, slot_color(0)], [1, slot_color(0)]]
 
 
 def _set(tree: dict, path: tuple, value: object) -> None:
