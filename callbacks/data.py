@@ -1,25 +1,134 @@
-"""Callbacks that bring a dataset in: the example menu and the upload."""
+"""Callbacks that bring a dataset in: the example menu, the upload and the reading options.
+
+An upload is parsed once into a table that stays on the server; the column,
+label, missing-value, scaling and "read as" choices re-prepare the dataset
+from it. Any failure leaves the current dataset and result on screen and
+says why in the message area.
+"""
 
 from __future__ import annotations
 
-from dash import Dash, Input, Output, State, html, no_update
+from dash import Dash, Input, Output, State, ctx, html, no_update
 from dash.exceptions import PreventUpdate
 
-from callbacks.common import USER_ERRORS, error_message
+from callbacks.common import USER_ERRORS, error_message, message
+from callbacks.options import values_for_data
 from components import ids
+from components.data_panel import NO_LABEL, feature_menu, label_menu, sheet_menu
 from config import Settings
-from loaders import Dataset, decode_upload, load_builtin, read_table
+from loaders import (
+    AUTO,
+    Dataset,
+    LoadOptions,
+    Table,
+    decode_upload,
+    load_builtin,
+    parse_file,
+    plan,
+    prepare,
+    with_scaling,
+)
 from state.session_store import SessionStore
+
+RETRY_HINT = "The current data stays on screen; change the choices under Columns & options to try again."
 
 
 def data_summary(dataset: Dataset) -> list:
     """What is loaded: name, shape, feature names and loading notes."""
-    names = ", ".join(dataset.feature_names[:6]) + (" …" if dataset.n_features > 6 else "")
-    return [
-        html.Div(dataset.name, className="data-name"),
-        html.Div(f"{dataset.n_samples:,} samples × {dataset.n_features} features ({names})"),
-        *[html.Div(note, className="hint") for note in dataset.notes],
-    ]
+    if dataset.is_distance_matrix:
+        shape = f"{dataset.n_samples:,} samples × {dataset.n_samples:,} distances (precomputed)"
+    else:
+        names = ", ".join(dataset.feature_names[:6]) + (" …" if dataset.n_features > 6 else "")
+        shape = f"{dataset.n_samples:,} samples × {dataset.n_features} features ({names})"
+    notes = []
+    if dataset.notes:
+        count = len(dataset.notes)
+        notes.append(
+            html.Details(
+                className="data-notes",
+                children=[
+                    html.Summary(f"{count} note{'s' if count > 1 else ''} on reading it"),
+                    *[html.Div(note, className="hint") for note in dataset.notes],
+                ],
+            )
+        )
+    return [html.Div(dataset.name, className="data-name"), html.Div(shape), *notes]
+
+
+def chosen_options(features, label, missing, scaling, read_as) -> LoadOptions:
+    """The option controls' values as :class:`LoadOptions`."""
+    return LoadOptions(
+        feature_columns=tuple(features or ()),
+        label_column=None if label in (None, NO_LABEL) else label,
+        missing=missing or "drop",
+        scaling=scaling or "none",
+        read_as=read_as or AUTO,
+    )
+
+
+def panel_for(table: Table, options: LoadOptions) -> dict:
+    """The option controls for a newly read table: its columns, and the choices resolved for it.
+
+    Returns
+    -------
+    dict
+        Values for the keys of :data:`FILE_OUTPUTS` that describe the panel.
+    """
+    resolved = plan(table, options)
+    return {
+        "panel_hidden": False,
+        "panel_title": f"· {table.filename}" + (f" [{table.sheet}]" if len(table.sheets) > 1 else ""),
+        "sheet_menu": sheet_menu(table.sheets),
+        "sheet": table.sheet,
+        "sheet_hidden": len(table.sheets) < 2,
+        "read_as": resolved.read_as,
+        "read_as_hidden": not resolved.detection.possible,
+        "feature_menu": feature_menu(resolved.columns.numeric, resolved.columns.other),
+        "features": list(resolved.features),
+        "label_menu": label_menu(list(table.frame.columns)),
+        "label": resolved.label or NO_LABEL,
+        "missing": options.missing,
+    }
+
+
+def linkage_for(dataset: Dataset, method, metric) -> dict:
+    """Method and metric values that go with the new data (see ``values_for_data``)."""
+    new_method, new_metric = values_for_data(dataset.is_distance_matrix, method, metric)
+    return {"method": new_method, "metric": new_metric}
+
+
+# Everything the file callback can update, by name; a reply leaves out what stays.
+FILE_OUTPUTS = {
+    "data_ref": Output(ids.DATA_REF, "data", allow_duplicate=True),
+    "summary": Output(ids.DATA_SUMMARY, "children", allow_duplicate=True),
+    "message": Output(ids.MESSAGE, "children", allow_duplicate=True),
+    "example": Output(ids.DATASET, "value"),
+    "example_placeholder": Output(ids.DATASET, "placeholder"),
+    "contents": Output(ids.UPLOAD, "contents"),
+    "table_ref": Output(ids.TABLE_REF, "data"),
+    "panel_hidden": Output(ids.DATA_OPTIONS, "hidden"),
+    "panel_title": Output(ids.DATA_OPTIONS_TITLE, "children"),
+    "sheet_menu": Output(ids.SHEET, "options"),
+    "sheet": Output(ids.SHEET, "value"),
+    "sheet_hidden": Output(ids.SHEET_FIELD, "hidden"),
+    "read_as": Output(ids.READ_AS, "value"),
+    "read_as_hidden": Output(ids.READ_AS_FIELD, "hidden"),
+    "feature_menu": Output(ids.FEATURES, "options"),
+    "features": Output(ids.FEATURES, "value"),
+    "label_menu": Output(ids.LABEL, "options"),
+    "label": Output(ids.LABEL, "value"),
+    "missing": Output(ids.MISSING, "value"),
+    "method": Output(ids.METHOD, "value", allow_duplicate=True),
+    "metric": Output(ids.METRIC, "value", allow_duplicate=True),
+}
+
+
+def file_reply(**values) -> tuple:
+    """The file callback's outputs in order; anything not named stays as it is."""
+    unknown = set(values) - set(FILE_OUTPUTS)
+    if unknown:
+        raise KeyError(f"not an output of the file callback: {sorted(unknown)}")
+    return tuple(values.get(name, no_update) for name in FILE_OUTPUTS)
 
 
 def register(app: Dash, store: SessionStore, settings: Settings) -> None:
@@ -29,41 +138,102 @@ def register(app: Dash, store: SessionStore, settings: Settings) -> None:
         Output(ids.DATA_REF, "data"),
         Output(ids.DATA_SUMMARY, "children"),
         Output(ids.MESSAGE, "children", allow_duplicate=True),
+        Output(ids.TABLE_REF, "data", allow_duplicate=True),
+        Output(ids.DATA_OPTIONS, "hidden", allow_duplicate=True),
+        Output(ids.METHOD, "value", allow_duplicate=True),
+        Output(ids.METRIC, "value", allow_duplicate=True),
         Input(ids.DATASET, "value"),
+        Input(ids.SCALING, "value"),
         State(ids.SESSION, "data"),
+        State(ids.TABLE_REF, "data"),
+        State(ids.METHOD, "value"),
+        State(ids.METRIC, "value"),
         prevent_initial_call="initial_duplicate",
     )
-    def choose_example(key, session_id):
+    def choose_example(key, scaling, session_id, table_ref, method, metric):
         if not key:
             raise PreventUpdate  # cleared after an upload
+        if ctx.triggered_id == ids.SCALING and table_ref:
+            raise PreventUpdate  # the scaling is for the uploaded file
         try:
-            dataset = load_builtin(key)
+            dataset = with_scaling(load_builtin(key), scaling or "none")
         except USER_ERRORS as error:
-            return no_update, no_update, error_message(error)
+            return no_update, no_update, error_message(error), no_update, no_update, no_update, no_update
         ref = store.put_dataset(session_id, dataset)
-        return ref.to_store(), data_summary(dataset), no_update
+        linkage = linkage_for(dataset, method, metric)
+        return ref.to_store(), data_summary(dataset), no_update, None, True, linkage["method"], linkage["metric"]
 
     @app.callback(
-        Output(ids.DATA_REF, "data", allow_duplicate=True),
-        Output(ids.DATA_SUMMARY, "children", allow_duplicate=True),
-        Output(ids.MESSAGE, "children", allow_duplicate=True),
-        Output(ids.DATASET, "value"),
-        Output(ids.DATASET, "placeholder"),
-        Output(ids.UPLOAD, "contents"),
+        *FILE_OUTPUTS.values(),
         Input(ids.UPLOAD, "contents"),
+        Input(ids.SHEET, "value"),
+        Input(ids.READ_AS, "value"),
+        Input(ids.FEATURES, "value"),
+        Input(ids.LABEL, "value"),
+        Input(ids.MISSING, "value"),
+        Input(ids.SCALING, "value"),
         State(ids.UPLOAD, "filename"),
         State(ids.SESSION, "data"),
+        State(ids.TABLE_REF, "data"),
+        State(ids.METHOD, "value"),
+        State(ids.METRIC, "value"),
         prevent_initial_call=True,
     )
-    def upload_file(contents, filename, session_id):
-        if contents is None:
-            raise PreventUpdate  # the contents were just cleared below
-        filename = filename or "the uploaded file"
+    def load_file(
+        contents, sheet, read_as, features, label, missing, scaling, filename, session_id, table_ref, method, metric
+    ):
+        trigger = ctx.triggered_id
+        if trigger == ids.UPLOAD:
+            if contents is None:
+                raise PreventUpdate  # the contents were just cleared below
+            filename = filename or "the uploaded file"
+            try:
+                table = parse_file(decode_upload(contents, filename, settings.max_upload_bytes), filename)
+            except USER_ERRORS as error:
+                # Keep the current dataset and result; clear the contents so the
+                # same file can be dropped again once fixed.
+                return file_reply(message=error_message(error, "Could not use the upload: "), contents=None)
+            return new_table(table, scaling, session_id, method, metric)
+        if not table_ref:
+            raise PreventUpdate  # no uploaded file: the scaling is for an example
         try:
-            dataset = read_table(decode_upload(contents, filename, settings.max_upload_bytes), filename)
+            table = store.table(session_id, table_ref["table"])
+            if trigger == ids.SHEET:
+                if sheet == table.sheet or table.raw is None:
+                    raise PreventUpdate
+                return new_table(parse_file(table.raw, table.filename, sheet), scaling, session_id, method, metric)
+            dataset = prepare(table, chosen_options(features, label, missing, scaling, read_as))
         except USER_ERRORS as error:
-            # Keep the current dataset and result; clear the contents so the
-            # same file can be dropped again once fixed.
-            return no_update, no_update, error_message(error, "Could not use the upload: "), no_update, no_update, None
-        ref = store.put_dataset(session_id, dataset)
-        return ref.to_store(), data_summary(dataset), no_update, None, f"Uploaded: {filename}", None
+            return file_reply(message=_failed(error, table_ref.get("filename")))
+        return file_reply(
+            data_ref=store.put_dataset(session_id, dataset).to_store(),
+            summary=data_summary(dataset),
+            example=None,
+            example_placeholder=f"Uploaded: {table.filename}",
+            **linkage_for(dataset, method, metric),
+        )
+
+    def new_table(table: Table, scaling, session_id, method, metric) -> tuple:
+        """Store a newly read table, fill the option controls for it and try its default reading."""
+        table_ref = {"table": store.put_table(session_id, table), "filename": table.filename}
+        options = LoadOptions(scaling=scaling or "none")
+        panel = panel_for(table, options)
+        try:
+            dataset = prepare(table, options)
+        except USER_ERRORS as error:
+            # The panel shows the new file so that another choice can fix it.
+            return file_reply(message=_failed(error, table.filename), contents=None, table_ref=table_ref, **panel)
+        return file_reply(
+            data_ref=store.put_dataset(session_id, dataset).to_store(),
+            summary=data_summary(dataset),
+            example=None,
+            example_placeholder=f"Uploaded: {table.filename}",
+            contents=None,
+            table_ref=table_ref,
+            **panel,
+            **linkage_for(dataset, method, metric),
+        )
+
+
+def _failed(error: Exception, filename: str | None) -> list:
+    return [*error_message(error, f"Could not use {filename or 'the file'}: "), *message(RETRY_HINT)]

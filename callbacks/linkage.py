@@ -86,13 +86,14 @@ def register(app: Dash, store: SessionStore, settings: Settings) -> None:
         Input(ids.ANNOTATE_ABOVE, "value"),
         Input(ids.TREE_MODE, "value"),
         State(ids.VIEW, "data"),
+        State(ids.JOB_BOX, "hidden"),
         prevent_initial_call="initial_duplicate",
     )
-    def show_tree(data_ref, method, metric, p, annotate_above, tree_mode, previous_view):
+    def show_tree(data_ref, method, metric, p, annotate_above, tree_mode, previous_view, no_job_running):
         ref = DataRef.from_store(data_ref)
         if ref is None:
             raise PreventUpdate  # no dataset yet
-        new_data = ctx.triggered_id == ids.DATA_REF
+        new_data = f"{ids.DATA_REF}.data" in ctx.triggered_prop_ids
         try:
             view = _requested_view(ref, method, metric, p, annotate_above, tree_mode, previous_view)
             store.set_tree_mode(ref, view.tree_mode)
@@ -106,8 +107,9 @@ def register(app: Dash, store: SessionStore, settings: Settings) -> None:
         except USER_ERRORS as error:
             # Keep everything on screen as it was; say what went wrong.
             return (*[no_update] * (N_VIEW_OUTPUTS - 1), error_message(error), no_update)
-        # A quick result makes any running job stale: clearing the job cancels it.
-        return (*outputs, None)
+        # A quick result makes a running job stale: clearing the job cancels it.
+        # Otherwise leave the job store alone (every change would start a job process).
+        return (*outputs, no_update if no_job_running in (True, None) else None)
 
     @app.callback(
         *_view_outputs(),

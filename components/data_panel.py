@@ -1,4 +1,4 @@
-"""Step 1 of the sidebar: where the data comes from."""
+"""Step 1 of the sidebar: where the data comes from, and how a file becomes samples."""
 
 from __future__ import annotations
 
@@ -6,11 +6,16 @@ from dash import dcc, html
 
 from components import ids
 from components.widgets import field, section
-from loaders import BUILTIN_DATASETS, DEFAULT_DATASET
+from loaders import BUILTIN_DATASETS, DEFAULT_DATASET, MISSING_POLICIES, READINGS, SCALINGS
+from loaders.formats import ACCEPTED_EXTENSIONS
+
+NO_LABEL = "__none__"
+"""The label menu's value for "no label column" (a dropdown value cannot be None)."""
+FORMATS_TEXT = "CSV, TSV, Excel, Parquet, JSON"
 
 
 def data_controls(max_upload_mb: int) -> html.Section:
-    """Step 1: choose a built-in dataset or upload a CSV."""
+    """Step 1: choose a built-in dataset or upload a file, then how to read it."""
     return section(
         "1",
         "Data",
@@ -33,14 +38,117 @@ def data_controls(max_upload_mb: int) -> html.Section:
                 className="upload",
                 children=html.Div(
                     [
-                        html.Strong("Drop a CSV here"),
+                        html.Strong("Drop a file here"),
                         " or click to choose",
-                        html.Div(f"numeric columns are the features · up to {max_upload_mb} MB", className="hint"),
+                        html.Div(f"{FORMATS_TEXT} · up to {max_upload_mb} MB", className="hint"),
                     ]
                 ),
                 multiple=False,
-                accept=".csv,.tsv,.txt,text/csv,text/plain",
+                # No max_size: the browser would drop a large file silently; the server says why instead.
+                max_size=-1,
+                accept=",".join(ACCEPTED_EXTENSIONS),
             ),
+            dcc.Store(id=ids.TABLE_REF),
             html.Div(id=ids.DATA_SUMMARY, className="data-summary"),
+            file_options(),
+            field(
+                "Scaling",
+                dcc.RadioItems(
+                    id=ids.SCALING,
+                    options=[{"label": label, "value": value} for value, label in SCALINGS.items()],
+                    value="none",
+                    inline=True,
+                    className="choices",
+                ),
+            ),
         ],
     )
+
+
+def file_options() -> html.Details:
+    """How an uploaded table is read: sheet, reading, feature and label columns, missing values.
+
+    Hidden until a file is uploaded; the upload callback fills the menus.
+    """
+    return html.Details(
+        id=ids.DATA_OPTIONS,
+        className="data-options",
+        open=True,
+        hidden=True,
+        children=[
+            html.Summary(["Columns & options ", html.Span(id=ids.DATA_OPTIONS_TITLE, className="options-file")]),
+            html.Div(
+                id=ids.SHEET_FIELD,
+                hidden=True,
+                children=field(
+                    "Sheet",
+                    dcc.Dropdown(id=ids.SHEET, options=[], clearable=False, searchable=False),
+                    html_for=ids.SHEET,
+                ),
+            ),
+            html.Div(
+                id=ids.READ_AS_FIELD,
+                hidden=True,
+                children=field(
+                    "Read as",
+                    dcc.RadioItems(
+                        id=ids.READ_AS,
+                        options=[{"label": label, "value": value} for value, label in READINGS.items()],
+                        value="observations",
+                        inline=True,
+                        className="choices",
+                    ),
+                ),
+            ),
+            field(
+                "Features",
+                dcc.Dropdown(
+                    id=ids.FEATURES,
+                    options=[],
+                    value=[],
+                    multi=True,
+                    closeOnSelect=False,
+                    debounce=True,
+                    placeholder="numeric columns",
+                    maxHeight=260,
+                ),
+                html_for=ids.FEATURES,
+            ),
+            field(
+                "Labels from",
+                dcc.Dropdown(id=ids.LABEL, options=label_menu([]), value=NO_LABEL, clearable=False),
+                html_for=ids.LABEL,
+            ),
+            html.Div(
+                className="missing-field",  # hidden by CSS while the table is read as distances
+                children=field(
+                    "Missing values",
+                    dcc.RadioItems(
+                        id=ids.MISSING,
+                        options=[{"label": label, "value": value} for value, label in MISSING_POLICIES.items()],
+                        value="drop",
+                        inline=True,
+                        className="choices",
+                    ),
+                ),
+            ),
+        ],
+    )
+
+
+def feature_menu(numeric: tuple[str, ...], other: tuple[str, ...]) -> list[dict]:
+    """Feature options: numeric columns, then the others switched off with the reason."""
+    return [{"label": name, "value": name} for name in numeric] + [
+        {"label": f"{name} (not numeric)", "value": name, "disabled": True, "title": "only numbers can be features"}
+        for name in other
+    ]
+
+
+def label_menu(columns: list[str]) -> list[dict]:
+    """Label options: none, or any column."""
+    return [{"label": "none (row numbers)", "value": NO_LABEL}] + [{"label": c, "value": c} for c in columns]
+
+
+def sheet_menu(sheets: tuple[str, ...]) -> list[dict]:
+    """One option per sheet of a workbook."""
+    return [{"label": s, "value": s} for s in sheets]

@@ -3,6 +3,30 @@
 from loaders.builtin import BUILTIN_DATASETS, DEFAULT_DATASET, load_builtin
 from loaders.dataset import Dataset
 from loaders.errors import DataError
+from loaders.formats import ACCEPTED_EXTENSIONS, Table, parse_file
+from loaders.options import AUTO, MISSING_POLICIES, READINGS, SCALINGS, LoadOptions
+from loaders.prepare import Plan, default_options, plan, prepare, with_scaling
 from loaders.upload import decode_upload, read_table
 
-__all__ = ["BUILTIN_DATASETS", "DEFAULT_DATASET", "DataError", "Dataset", "decode_upload", "load_builtin", "read_table"]
+__all__ = [
+    "ACCEPTED_EXTENSIONS",
+    "AUTO",
+    "BUILTIN_DATASETS",
+    "DEFAULT_DATASET",
+    "MISSING_POLICIES",
+    "READINGS",
+    "SCALINGS",
+    "DataError",
+    "Dataset",
+    "LoadOptions",
+    "Plan",
+    "Table",
+    "decode_upload",
+    "default_options",
+    "load_builtin",
+    "parse_file",
+    "plan",
+    "prepare",
+    "read_table",
+    "with_scaling",
+]

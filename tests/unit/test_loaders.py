@@ -88,8 +88,18 @@ def test_read_table_parses_common_delimiters(raw):
     assert dataset.feature_names == ("x", "y")
     np.testing.assert_array_equal(dataset.features, [[1, 2], [3, 4.5], [-1, 0]])
     assert dataset.sample_names is None
-    assert dataset.notes == ()
+    assert all("dropped" not in note.lower() and "left out" not in note for note in dataset.notes)
     assert dataset.name == "data.csv"
+
+
+def test_plain_comma_file_gets_no_reading_note():
+    assert read_table(b"x,y\n1,2\n3,4.5\n-1,0\n", "plain.csv").notes == ()
+
+
+@pytest.mark.parametrize(("raw", "word"), [(b"x;y\n1;2\n3;4\n", "semicolon"), (b"x\ty\n1\t2\n3\t4\n", "tab")])
+def test_other_delimiters_are_named_in_a_note(raw, word):
+    (note,) = read_table(raw, "data.csv").notes
+    assert note.startswith(f"Read as {word}-separated")
 
 
 def test_read_table_strips_utf8_byte_order_mark_from_first_header():
@@ -132,8 +142,9 @@ def test_other_text_columns_are_left_out_with_a_note_naming_them():
     assert dataset.sample_names == ("a", "b", "c")
     left_out = [note for note in dataset.notes if "left out" in note]
     assert len(left_out) == 1
-    assert "species" in left_out[0] and "colour" in left_out[0]
-    assert "id" not in left_out[0]
+    named = left_out[0].split("non-numeric column(s)")[1]
+    assert "'species'" in named and "'colour'" in named
+    assert "'id'" not in named
 
 
 def test_text_column_with_repeated_values_is_not_a_label_column():
@@ -169,9 +180,18 @@ def test_all_text_table_is_refused_with_no_numeric_column():
         read_table(b"a,b\nfoo,bar\nbaz,qux\n", "text.csv")
 
 
-def test_decimal_comma_table_is_refused_with_a_hint_about_the_dot():
-    with pytest.raises(DataError, match="dot as the decimal separator"):
-        read_table(b"x;y\n1,5;2,5\n3,5;4,5\n", "decimal-comma.csv")
+def test_read_table_of_a_labelled_distance_matrix_detects_it():
+    dataset = read_table(b",a,b,c\na,0,1,2\nb,1,0,3\nc,2,3,0\n", "dist.csv")
+    assert dataset.is_distance_matrix
+    np.testing.assert_array_equal(dataset.distances, [1, 2, 3])
+    assert dataset.sample_names == ("a", "b", "c")
+    assert dataset.features.shape == (3, 0)
+
+
+def test_decimal_comma_table_is_read_with_comma_as_decimal_mark():
+    dataset = read_table(b"x;y\n1,5;2,5\n3,5;4,5\n5;6\n", "decimal-comma.csv")
+    np.testing.assert_array_equal(dataset.features, [[1.5, 2.5], [3.5, 4.5], [5, 6]])
+    assert dataset.provenance["read_kwargs"]["decimal"] == ","
 
 
 def test_header_only_table_is_refused():
@@ -181,7 +201,7 @@ def test_header_only_table_is_refused():
 
 @pytest.mark.parametrize("raw", [b"", b"\n\n"])
 def test_empty_table_is_refused(raw):
-    with pytest.raises(DataError, match="no columns"):
+    with pytest.raises(DataError, match="empty.csv is empty"):
         read_table(raw, "empty.csv")
 
 
