@@ -19,7 +19,7 @@ def register_callbacks(app: Dash, store: SessionStore, settings: Settings) -> No
     settings : Settings
     """
     data.register(app, store, settings)
-    options.register(app, store)
+    options.register(app)
     linkage.register(app, store, settings)
     cut.register(app, store)
     aids.register(app, store)

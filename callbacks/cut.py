@@ -1,12 +1,21 @@
-"""The cut-line hot path: drag, click, typed height or typed k -> color patches.
+"""The cut-line hot path: drag, click, typed height or k, a k picked on an aid, or a criterion -> color patches.
 
 Graph events reach the server through a clientside callback that writes the
 requested height to a store (so zoom, pan and autosize never make a request,
-and a click is never lost behind a pending relayout). Typed values come
-straight from the inputs. Nothing here builds a figure or recomputes a tree.
+and a click is never lost behind a pending relayout); a k picked on an aid
+(the suggested-k button, a point on a curve) arrives the same way. Typed
+values and the criterion come straight from the inputs. Nothing here builds
+a figure or recomputes a tree.
+
+The criterion follows what drives the cut: the line (drag, click, typed
+height) means ``distance``, a typed or picked k means ``maxclust``, and t or
+depth mean ``inconsistent``, whose cut has no single height, so its line is
+hidden.
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass, replace
 
 from dash import ClientsideFunction, Dash, Input, Output, State, ctx, no_update
 from dash.exceptions import PreventUpdate
@@ -14,8 +23,81 @@ from dash.exceptions import PreventUpdate
 from callbacks.common import USER_ERRORS, error_message, message, patch_from
 from callbacks.render import ViewState, cluster_summary, cut_updates
 from components import ids
-from hclust import ClusteringError, clusters_at_height, clusters_for_k, snap_height
+from hclust import ClusteringError, Cut, Tree, clusters_at_height, clusters_for_k, snap_height
+from hclust.aids import CUT_CRITERIA, DISTANCE, INCONSISTENT, MAXCLUST, max_coefficient
+from hclust.cut import clusters_inconsistent
 from state.session_store import SessionStore
+
+# Which aid a picked k came from, as the message names it.
+AID_NAMES = {
+    ids.SUGGESTED_K: "the elbow of the merge heights suggests",
+    ids.ELBOW_GRAPH: "picked on the merge heights",
+    ids.SILHOUETTE_GRAPH: "picked on the silhouette curve",
+    ids.KMEANS_GRAPH: "picked on the k-means error curve",
+}
+
+# A k picked on an aid: the suggested-k button carries its k in `value`, a
+# curve point in its `x`. Only the event that fired counts.
+PICK_K = f"""
+function (nClicks, elbowClick, silhouetteClick, kmeansClick, suggested) {{
+    const noUpdate = window.dash_clientside.no_update;
+    const fired = window.dash_clientside.callback_context.triggered.map((t) => t.prop_id);
+    if (!fired.length) {{ return noUpdate; }}
+    const source = fired[0].split(".")[0];
+    let k = null;
+    if (source === "{ids.SUGGESTED_K}") {{
+        k = nClicks ? Number(suggested) : null;
+    }} else {{
+        const data = {{"{ids.ELBOW_GRAPH}": elbowClick, "{ids.SILHOUETTE_GRAPH}": silhouetteClick,
+                      "{ids.KMEANS_GRAPH}": kmeansClick}}[source];
+        const point = data && data.points && data.points[0];
+        k = point ? Number(point.x) : null;
+    }}
+    if (!Number.isInteger(k) || k < 1) {{ return noUpdate; }}
+    return {{k: k, aid: source, t: Date.now()}};
+}}
+"""
+
+# The criterion menu, t and depth follow the view, whoever changed it (a new
+# dataset resets the criterion; a drag ends an inconsistency cut).
+SYNC_CRITERION = """
+function (view, criterion, threshold, depth) {
+    const noUpdate = window.dash_clientside.no_update;
+    if (!view) { return [noUpdate, noUpdate, noUpdate, noUpdate]; }
+    const same = (a, b) => a === b || (a !== null && b !== null && Number(a) === Number(b));
+    const t = view.threshold === null || view.threshold === undefined ? noUpdate : view.threshold;
+    return [
+        view.criterion === criterion ? noUpdate : view.criterion,
+        t === noUpdate || same(t, threshold) ? noUpdate : t,
+        same(view.depth, depth) ? noUpdate : view.depth,
+        view.criterion !== "inconsistent",
+    ];
+}
+"""
+
+
+@dataclass(frozen=True)
+class CutRequest:
+    """What the user asked for.
+
+    Attributes
+    ----------
+    source : str
+        ``graph`` (drag or click, value: height), ``height`` or ``k`` (typed),
+        ``pick`` (a k picked on ``aid``), ``criterion`` (value: the new
+        criterion) or ``inconsistent`` (new t or depth).
+    value : object
+    aid : str
+        The component a picked k came from.
+    threshold, depth : object
+        t and depth for the inconsistency criterion, as typed.
+    """
+
+    source: str
+    value: object = None
+    aid: str = ""
+    threshold: object = None
+    depth: object = None
 
 
 def register(app: Dash, store: SessionStore) -> None:
@@ -26,6 +108,27 @@ def register(app: Dash, store: SessionStore) -> None:
         Input(ids.DENDROGRAM, "relayoutData"),
         Input(ids.DENDROGRAM, "clickData"),
         prevent_initial_call=True,
+    )
+    app.clientside_callback(
+        PICK_K,
+        Output(ids.AIDS_PICK, "data"),
+        Input(ids.SUGGESTED_K, "n_clicks"),
+        Input(ids.ELBOW_GRAPH, "clickData"),
+        Input(ids.SILHOUETTE_GRAPH, "clickData"),
+        Input(ids.KMEANS_GRAPH, "clickData"),
+        State(ids.SUGGESTED_K, "value"),
+        prevent_initial_call=True,
+    )
+    app.clientside_callback(
+        SYNC_CRITERION,
+        Output(ids.CUT_CRITERION, "value"),
+        Output(ids.CUT_THRESHOLD, "value"),
+        Output(ids.CUT_DEPTH, "value"),
+        Output(ids.INCONSISTENT_FIELDS, "hidden"),
+        Input(ids.VIEW, "data"),
+        State(ids.CUT_CRITERION, "value"),
+        State(ids.CUT_THRESHOLD, "value"),
+        State(ids.CUT_DEPTH, "value"),
     )
 
     @app.callback(
@@ -39,59 +142,130 @@ def register(app: Dash, store: SessionStore) -> None:
         Input(ids.GRAPH_CUT, "data"),
         Input(ids.CUT_HEIGHT, "value"),
         Input(ids.N_CLUSTERS, "value"),
+        Input(ids.AIDS_PICK, "data"),
+        Input(ids.CUT_CRITERION, "value"),
+        Input(ids.CUT_THRESHOLD, "value"),
+        Input(ids.CUT_DEPTH, "value"),
         State(ids.VIEW, "data"),
+        State(ids.KMEANS_COLOR, "value"),
         prevent_initial_call=True,
     )
-    def move_cut(graph_cut, typed_height, typed_k, view_data):
+    def move_cut(graph_cut, typed_height, typed_k, pick, criterion, threshold, depth, view_data, kmeans_color):
         view = ViewState.from_store(view_data)
         if view is None:
             raise PreventUpdate
-        request = _pick_request(ctx.triggered_prop_ids, graph_cut, typed_height, typed_k, view)
+        request = pick_request(
+            ctx.triggered_prop_ids, graph_cut, typed_height, typed_k, pick, criterion, threshold, depth, view
+        )
         if request is None:
             raise PreventUpdate  # the inputs just echo the current view
-        source, value = request
         try:
             tree = store.tree(view.ref, view.method, view.metric)
-            if source == "graph":
-                cut = clusters_at_height(tree, snap_height(tree, value))
-            elif source == "height":
-                cut = clusters_at_height(tree, _number(value, "cut height"))
-            else:
-                cut = clusters_for_k(tree, _number(value, "number of clusters k"))
+            cut, new_view = apply_request(tree, view, request)
             slots = view.slots_for(cut)
-            new_view = view.with_cut(cut, slots)
+            new_view = new_view.with_cut(cut, slots, new_view.criterion)
             dendrogram, scatter = cut_updates(store, new_view, cut, slots)
         except USER_ERRORS as error:
             return (*[no_update] * 6, error_message(error))
         return (
             patch_from(dendrogram),
-            patch_from(scatter),
-            no_update if source == "height" else cut.height,
-            no_update if source == "k" and cut.n_clusters == value else cut.n_clusters,
+            # Colored by k-means: the k-means callback repaints after the view changes.
+            no_update if kmeans_color else patch_from(scatter),
+            _height_output(request, new_view),
+            no_update if request.source == "k" and cut.n_clusters == request.value else cut.n_clusters,
             cluster_summary(cut, slots),
             new_view.to_store(),
-            message(cut.note, kind="warning"),
+            cut_message(request, view, new_view, cut),
         )
 
 
-def _pick_request(triggered: dict, graph_cut, typed_height, typed_k, view: ViewState):
-    """Which input asks for a new cut: ``(source, value)``, or None if none does.
+def pick_request(
+    triggered: dict, graph_cut, typed_height, typed_k, pick, criterion, threshold, depth, view: ViewState
+) -> CutRequest | None:
+    """Which input asks for a new cut, or None if none does.
 
-    A graph event always counts. The two inputs are also written by the
-    server after each cut; a value equal to the current view is that echo,
-    not a request. When several fire at once, graph beats height beats k.
+    A graph event and a picked k always count. The inputs are also written
+    after each cut (by the server, or by the menu's sync with the view); a
+    value equal to the current view is that echo, not a request. When
+    several fire at once: graph, pick, criterion, t and depth, height, k.
     """
     fired = {prop_id.rsplit(".", 1)[0] for prop_id in triggered}
     if ids.GRAPH_CUT in fired and isinstance(graph_cut, dict) and graph_cut.get("y") is not None:
-        return "graph", graph_cut["y"]
-    if ids.CUT_HEIGHT in fired and typed_height != view.height:
-        return "height", typed_height
+        return CutRequest("graph", graph_cut["y"])
+    if ids.AIDS_PICK in fired and isinstance(pick, dict) and pick.get("k") is not None:
+        return CutRequest("pick", pick["k"], str(pick.get("aid", "")))
+    if ids.CUT_CRITERION in fired and criterion in CUT_CRITERIA and criterion != view.criterion:
+        return CutRequest(
+            "criterion",
+            criterion,
+            threshold=view.inconsistency_threshold if threshold is None else threshold,
+            depth=view.depth if depth is None else depth,
+        )
+    threshold_changed = ids.CUT_THRESHOLD in fired and threshold != view.threshold
+    depth_changed = ids.CUT_DEPTH in fired and depth != view.depth
+    if threshold_changed or depth_changed:
+        return CutRequest("inconsistent", threshold=threshold, depth=depth)
+    if ids.CUT_HEIGHT in fired:
+        # While cutting by inconsistency the box is empty: any number typed is a request.
+        asked = typed_height is not None if view.criterion == INCONSISTENT else typed_height != view.height
+        if asked:
+            return CutRequest("height", typed_height)
     if ids.N_CLUSTERS in fired and typed_k != view.k:
-        return "k", typed_k
+        return CutRequest("k", typed_k)
     return None
 
 
+def apply_request(tree: Tree, view: ViewState, request: CutRequest) -> tuple[Cut, ViewState]:
+    """The cut a request makes, and the view's criterion settings after it.
+
+    Raises
+    ------
+    hclust.ClusteringError
+        For a value the criterion cannot use; the message names the rule.
+    """
+    source, value = request.source, request.value
+    if source == "graph":
+        return clusters_at_height(tree, snap_height(tree, value)), replace(view, criterion=DISTANCE)
+    if source == "height":
+        return clusters_at_height(tree, _number(value, "cut height")), replace(view, criterion=DISTANCE)
+    if source in ("k", "pick"):
+        return clusters_for_k(tree, _number(value, "number of clusters k")), replace(view, criterion=MAXCLUST)
+    if source == "criterion" and value == DISTANCE:
+        return clusters_at_height(tree, view.height), replace(view, criterion=DISTANCE)
+    if source == "criterion" and value == MAXCLUST:
+        return clusters_for_k(tree, view.k), replace(view, criterion=MAXCLUST)
+    t = _number(request.threshold, "inconsistency threshold t")
+    d = _number(request.depth, "inconsistency depth")
+    cut = clusters_inconsistent(tree, t, d)
+    return cut, replace(view, criterion=INCONSISTENT, threshold=float(t), depth=int(d))
+
+
+def cut_message(request: CutRequest, before: ViewState, after: ViewState, cut: Cut) -> list:
+    """What the message line says about a new cut: a warning note, a criterion switch, or nothing."""
+    if cut.note:
+        return message(cut.note, kind="warning")
+    if after.criterion == INCONSISTENT:
+        cap = max_coefficient(after.depth)
+        return message(
+            f"Cut by inconsistency (t = {after.inconsistency_threshold:g}, depth {after.depth}): "
+            f"{cut.n_clusters} clusters. A merge is split when its coefficient, or one below it, exceeds t; "
+            f"at depth {after.depth} no coefficient exceeds {cap:.4g}, so t ≥ {cap:.4g} gives one cluster.",
+            kind="info",
+        )
+    if request.source == "pick":
+        return message(f"Cut into {cut.n_clusters} clusters, as {AID_NAMES.get(request.aid, 'picked')}.")
+    if before.criterion == INCONSISTENT and request.source in ("graph", "height"):
+        return message("You moved the cut line: back to the distance criterion (one height for all clusters).")
+    return []
+
+
+def _height_output(request: CutRequest, view: ViewState):
+    if view.criterion == INCONSISTENT:
+        return None  # no single height: the box is cleared
+    return no_update if request.source == "height" else view.height
+
+
 def _number(value, name: str) -> float:
-    if value is None or isinstance(value, bool) or not isinstance(value, (int, float)):
+    if value is None or isinstance(value, bool) or not isinstance(value, int | float):
         raise ClusteringError(f"type a number for the {name}")
     return value

@@ -28,6 +28,45 @@ MAX_ELBOW_MERGES = 100
 MAX_INCONSISTENCY_DEPTH = 50
 
 
+DISTANCE = "distance"
+MAXCLUST = "maxclust"
+INCONSISTENT = "inconsistent"
+DEFAULT_INCONSISTENCY_T = 1.0
+
+
+@dataclass(frozen=True)
+class CutCriterion:
+    """One of ``fcluster``'s criteria for cutting a tree.
+
+    Attributes
+    ----------
+    name : str
+        SciPy's name, passed as ``criterion``.
+    label : str
+        Short text for the menu.
+    description : str
+        One sentence on what the criterion keeps together.
+    """
+
+    name: str
+    label: str
+    description: str
+
+
+CUT_CRITERIA: dict[str, CutCriterion] = {
+    c.name: c
+    for c in (
+        CutCriterion(DISTANCE, "distance (height)", "Samples that merge at or below a height share a cluster."),
+        CutCriterion(MAXCLUST, "maxclust (k)", "The lowest cut that makes at most k clusters."),
+        CutCriterion(
+            INCONSISTENT,
+            "inconsistent (t, depth)",
+            "Split every merge whose inconsistency coefficient, or one below it, exceeds t.",
+        ),
+    )
+}
+
+
 @dataclass(frozen=True)
 class Sampling:
     """Which rows the quadratic aids (silhouette, k-means sweeps) use.
@@ -35,16 +74,18 @@ class Sampling:
     Up to :attr:`above` samples every row is used. Beyond it, a seeded
     subset of :attr:`size` rows: ``np.random.RandomState(seed).permutation(n)[:size]``,
     the very rows ``sklearn.metrics.silhouette_score(..., sample_size=size,
-    random_state=seed)`` draws, so the panel stays responsive at any n.
+    random_state=seed)`` draws, so the panel stays responsive at any n. The
+    silhouette holds the subset's distances as one square matrix, 8 size^2
+    bytes (72 MB for 3,000 rows), which is what bounds ``above``.
 
     Attributes
     ----------
-    above : int, default 5000
+    above : int, default 3000
     size : int, default 3000
     seed : int, default 0
     """
 
-    above: int = 5000
+    above: int = 3000
     size: int = 3000
     seed: int = 0
 

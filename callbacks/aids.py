@@ -1,0 +1,279 @@
+"""The aids panel: each aid is computed for the view's tree and marks the view's cut.
+
+The merge heights (and the suggested k) follow every view change. The
+inconsistency table, the silhouette and k-means are computed only while
+their tab is open; their sweeps are cached server-side per dataset, tree and
+setting, so moving the cut only re-marks them. A k picked on an aid goes to
+the cut callback through a store (see :mod:`callbacks.cut`).
+"""
+
+from __future__ import annotations
+
+import math
+
+from dash import Dash, Input, Output, ctx, html, no_update
+from dash.exceptions import PreventUpdate
+
+from callbacks.common import USER_ERRORS, error_message, patch_from
+from callbacks.render import ViewState, current_cut
+from components import ids
+from components.aids_panel import inconsistency_table_view
+from figures import aids as aids_fig
+from hclust import Tree
+from hclust.aids import (
+    DEFAULT_SAMPLING,
+    INCONSISTENT,
+    ClusterSilhouettes,
+    MergeHeightProfile,
+    SampledDistances,
+    SilhouetteSweep,
+    inconsistency_table,
+    merge_height_profile,
+    merges_split,
+    sampled_distances,
+    silhouette_by_k,
+    silhouette_per_cluster,
+)
+from hclust.compare import (
+    MAX_COMPARED_K,
+    N_INIT,
+    RANDOM_STATE,
+    Agreement,
+    KMeansFit,
+    KMeansSweep,
+    compare_partitions,
+    kmeans_at_k,
+    kmeans_sse_by_k,
+)
+from hclust.tree import PRECOMPUTED
+from loaders import Dataset
+from state.session_store import SessionStore
+
+
+def register(app: Dash, store: SessionStore) -> None:
+    """Register the aids callbacks on ``app``."""
+
+    @app.callback(
+        Output(ids.ELBOW_GRAPH, "figure"),
+        Output(ids.SUGGESTED_K, "children"),
+        Output(ids.SUGGESTED_K, "value"),
+        Output(ids.ELBOW_NOTE, "children"),
+        Input(ids.VIEW, "data"),
+        Input(ids.ELBOW_MERGES, "value"),
+    )
+    def show_merge_heights(view_data, last):
+        view = _view(view_data)
+        try:
+            profile = merge_height_profile(_tree(store, view), last)
+        except USER_ERRORS as error:
+            return no_update, no_update, no_update, error_message(error)
+        k = profile.suggested_k
+        figure = aids_fig.merge_heights_figure(profile, view.k, revision=_revision(view))
+        return figure, f"Elbow suggests k = {k}", str(k), elbow_note(profile)
+
+    @app.callback(
+        Output(ids.INCONSISTENCY_TABLE, "children"),
+        Input(ids.VIEW, "data"),
+        Input(ids.INCONSISTENCY_DEPTH, "value"),
+        Input(ids.AIDS_TABS, "value"),
+    )
+    def show_inconsistency(view_data, depth, tab):
+        view = _view(view_data, tab, "inconsistency")
+        try:
+            tree = _tree(store, view)
+            table = store.memo(
+                view.ref,
+                ("aids-inconsistency", view.method, view.metric, str(depth)),
+                lambda: inconsistency_table(tree, depth),
+            )
+            split = merges_split(tree, current_cut(tree, view).labels, table.rows)
+        except USER_ERRORS as error:
+            return error_message(error)
+        same_depth = view.criterion == INCONSISTENT and view.depth == table.depth
+        return inconsistency_table_view(table, split, view.inconsistency_threshold if same_depth else None)
+
+    @app.callback(
+        Output(ids.SILHOUETTE_GRAPH, "figure"),
+        Output(ids.SILHOUETTE_CLUSTERS, "figure"),
+        Output(ids.SILHOUETTE_NOTE, "children"),
+        Input(ids.VIEW, "data"),
+        Input(ids.SILHOUETTE_MAX_K, "value"),
+        Input(ids.AIDS_TABS, "value"),
+    )
+    def show_silhouette(view_data, k_max, tab):
+        view = _view(view_data, tab, "silhouette")
+        try:
+            tree = _tree(store, view)
+            dataset = store.dataset(view.ref)
+            sweep = store.memo(
+                view.ref,
+                ("aids-silhouette", view.method, view.metric, str(k_max)),
+                lambda: silhouette_by_k(tree, _distances(tree, dataset), k_max),
+            )
+            cut = current_cut(tree, view)
+            per_cluster = silhouette_per_cluster(_distances(tree, dataset), cut.labels)
+        except USER_ERRORS as error:
+            return no_update, no_update, error_message(error)
+        revision = _revision(view)
+        return (
+            aids_fig.silhouette_figure(sweep, view.k, revision=revision),
+            aids_fig.cluster_silhouette_figure(per_cluster, view.slots_for(cut)),
+            silhouette_note(sweep, per_cluster, view, tree.metric),
+        )
+
+    @app.callback(
+        Output(ids.KMEANS_GRAPH, "figure"),
+        Output(ids.KMEANS_SUMMARY, "children"),
+        Input(ids.VIEW, "data"),
+        Input(ids.KMEANS_MAX_K, "value"),
+        Input(ids.AIDS_TABS, "value"),
+    )
+    def show_kmeans(view_data, k_max, tab):
+        view = _view(view_data, tab, "kmeans")
+        try:
+            tree = _tree(store, view)
+            dataset = store.dataset(view.ref)
+            sweep = store.memo(
+                view.ref, ("aids-kmeans-sse", str(k_max)), lambda: kmeans_sse_by_k(dataset.features, k_max)
+            )
+            cut = current_cut(tree, view)
+            comparison = None
+            if cut.n_clusters <= MAX_COMPARED_K:
+                fit = _kmeans(store, view, dataset, cut.n_clusters)
+                comparison = fit, compare_partitions(cut.labels, fit.labels)
+        except USER_ERRORS as error:
+            return no_update, error_message(error)
+        figure = aids_fig.sse_figure(sweep, view.k, revision=_revision(view))
+        return figure, kmeans_summary(sweep, comparison, cut.n_clusters, tree.metric)
+
+    @app.callback(
+        Output(ids.SCATTER, "figure", allow_duplicate=True),
+        Output(ids.MESSAGE, "children", allow_duplicate=True),
+        Input(ids.KMEANS_COLOR, "value"),
+        Input(ids.VIEW, "data"),
+        prevent_initial_call=True,
+    )
+    def color_by_kmeans(switch, view_data):
+        view = _view(view_data)
+        if not switch and ctx.triggered_id != ids.KMEANS_COLOR:
+            raise PreventUpdate  # the cut callback colors the scatter itself
+        try:
+            cut = current_cut(_tree(store, view), view)
+        except USER_ERRORS as error:
+            return no_update, error_message(error)
+        slots = view.slots_for(cut)
+        by_tree = patch_from(aids_fig.hierarchical_scatter_updates(cut, slots))
+        if not switch:
+            return by_tree, no_update
+        try:
+            fit = _kmeans(store, view, store.dataset(view.ref), cut.n_clusters)
+        except USER_ERRORS as error:
+            return by_tree, error_message(error, "Cannot color by k-means: ")
+        matched = compare_partitions(cut.labels, fit.labels).matched
+        return patch_from(aids_fig.kmeans_scatter_updates(matched, slots, fit.k)), no_update
+
+
+def elbow_note(profile: MergeHeightProfile) -> list:
+    """What the elbow found, in numbers."""
+    if not profile.acceleration.size:
+        return [html.P("Too few merges for an acceleration: the elbow suggests 2.")]
+    k = profile.suggested_k
+    return [
+        html.P(
+            [
+                "Largest acceleration ",
+                html.B(f"{profile.acceleration[k - 2]:.5g}"),
+                f" at k = {k}: the heights jump from {profile.heights[k - 1]:.5g} to {profile.heights[k - 2]:.5g}, ",
+                "so the elbow suggests ",
+                html.B(f"{k} clusters"),
+                ".",
+            ]
+        )
+    ]
+
+
+def silhouette_note(sweep: SilhouetteSweep, per_cluster: ClusterSilhouettes, view: ViewState, metric: str) -> list:
+    """The silhouette of the current cut, the best k, and the rows and metric used."""
+    lines = []
+    if math.isfinite(per_cluster.overall):
+        lines.append(
+            html.P(["Current cut (k = ", str(view.k), "): mean silhouette ", html.B(f"{per_cluster.overall:.4f}"), "."])
+        )
+    else:
+        lines.append(html.P(f"The silhouette needs at least 2 clusters and fewer than the samples (k = {view.k})."))
+    if sweep.best_k is not None:
+        best = float(sweep.scores[sweep.ks == sweep.best_k][0])
+        lines.append(html.P(["Highest for k = ", html.B(str(sweep.best_k)), f": {best:.4f}."]))
+    fewer = [int(k) for k, made in zip(sweep.ks, sweep.n_clusters) if made < k]
+    if fewer:
+        tied = ", ".join(map(str, fewer))
+        lines.append(html.P(f"Tied merges: no cut gives exactly k = {tied}; fewer clusters are used there."))
+    used = "precomputed distances" if metric == PRECOMPUTED else f"the {metric} metric"
+    lines.append(html.P(f"With {used}; {_rows_used(sweep.n_used, sweep.n_total)}", className="hint"))
+    return lines
+
+
+def kmeans_summary(sweep: KMeansSweep, comparison: tuple[KMeansFit, Agreement] | None, k: int, metric: str) -> list:
+    """k-means at the current k against the tree's clusters, and how it was run."""
+    lines = []
+    if comparison is None:
+        lines.append(html.P(f"k-means is compared for up to {MAX_COMPARED_K} clusters (the cut has {k})."))
+    else:
+        fit, agreement = comparison
+        lines.append(
+            html.P(
+                [
+                    f"k-means with k = {fit.k}: adjusted Rand index with the tree's clusters ",
+                    html.B(f"{agreement.ari:.4f}", className="ari"),
+                    " (1 = the same clusters, about 0 = chance). ",
+                    f"Squared error {fit.inertia:.6g}.",
+                ]
+            )
+        )
+    if sweep.bend_k is not None:
+        lines.append(html.P(["Sharpest bend (largest second difference): k = ", html.B(str(sweep.bend_k)), "."]))
+    lines.append(
+        html.P(
+            f"KMeans(n_init={N_INIT}, random_state={RANDOM_STATE}), euclidean"
+            + (f" (the tree uses {metric})" if metric != "euclidean" else "")
+            + f"; {_rows_used(sweep.n_used, sweep.n_total)}",
+            className="hint",
+        )
+    )
+    return lines
+
+
+def _rows_used(n_used: int, n_total: int) -> str:
+    if n_used >= n_total:
+        return f"all {n_total:,} samples."
+    sampling = DEFAULT_SAMPLING
+    return (
+        f"a seeded sample of {n_used:,} of the {n_total:,} samples "
+        f"(RandomState({sampling.seed}).permutation(n)[:{sampling.size}]), to stay quick."
+    )
+
+
+def _view(view_data, tab: str | None = None, own_tab: str | None = None) -> ViewState:
+    """The view, or no update before the first view and while the aid's tab is closed."""
+    view = ViewState.from_store(view_data)
+    if view is None or (own_tab is not None and tab != own_tab):
+        raise PreventUpdate
+    return view
+
+
+def _tree(store: SessionStore, view: ViewState) -> Tree:
+    return store.tree(view.ref, view.method, view.metric)
+
+
+def _distances(tree: Tree, dataset: Dataset) -> SampledDistances:
+    if dataset.is_distance_matrix:
+        return sampled_distances(tree, distances=dataset.distances)
+    return sampled_distances(tree, features=dataset.features)
+
+
+def _kmeans(store: SessionStore, view: ViewState, dataset: Dataset, k: int) -> KMeansFit:
+    return store.memo(view.ref, ("aids-kmeans", str(k)), lambda: kmeans_at_k(dataset.features, k))
+
+
+def _revision(view: ViewState) -> str:
+    return f"{view.data}/{view.method}/{view.metric}"
