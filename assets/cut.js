@@ -1,4 +1,5 @@
-// Graph events that move the cut line, turned into one small request.
+// Graph events that move the cut line, turned into one small request
+// (returned with the value to set relayoutData to).
 // Only a drag of the line (relayout of shapes[0]) or a click on the plot
 // produces a value; zoom, pan and autosize return no_update and never reach
 // the server.
@@ -22,7 +23,7 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
       const triggered = window.dash_clientside.callback_context.triggered.map((t) => t.prop_id);
       if (triggered.some((p) => p.endsWith(".clickData")) && clickData) {
         if (onSelectableTrace(clickData)) {
-          return noUpdate;
+          return [noUpdate, noUpdate];
         }
         let y;
         if (clickData.yvals && clickData.yvals.length) {
@@ -31,17 +32,19 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
           y = clickData.points[0].y;
         }
         if (typeof y === "number" && isFinite(y)) {
-          return { y: y, source: "click", t: Date.now() };
+          return [{ y: y, source: "click", t: Date.now() }, noUpdate];
         }
       }
       if (triggered.some((p) => p.endsWith(".relayoutData")) && relayoutData) {
         // A body drag sets y0 and y1; an end-handle drag sets one end only.
         const y = relayoutData["shapes[0].y0"] !== undefined ? relayoutData["shapes[0].y0"] : relayoutData["shapes[0].y1"];
         if (typeof y === "number" && isFinite(y)) {
-          return { y: y, source: "drag", t: Date.now() };
+          // Clear relayoutData: Dash fires callbacks only for changed props, and an
+          // identical second drag would otherwise never be snapped back.
+          return [{ y: y, source: "drag", t: Date.now() }, null];
         }
       }
-      return noUpdate;
+      return [noUpdate, noUpdate];
     },
 
     // A box zoom of the x axis (or a double-click back to the whole view),

@@ -105,6 +105,8 @@ def register(app: Dash, store: SessionStore) -> None:
     app.clientside_callback(
         ClientsideFunction(namespace="hclust", function_name="graphCut"),
         Output(ids.GRAPH_CUT, "data"),
+        # Cleared once read, so an identical second drag still counts as a change.
+        Output(ids.DENDROGRAM, "relayoutData"),
         Input(ids.DENDROGRAM, "relayoutData"),
         Input(ids.DENDROGRAM, "clickData"),
         prevent_initial_call=True,

@@ -22,8 +22,12 @@ def field(label: str, control, hint: str | None = None, html_for: str | None = N
 
 
 def number_input(component_id: str, **kwargs) -> dcc.Input:
-    """A number box that commits 0.6 s after typing stops (arrow keys and steppers work)."""
-    return dcc.Input(id=component_id, type="number", debounce=0.6, className="number", **kwargs)
+    """A number box that commits on Enter or when it loses focus.
+
+    (A timed debounce misses a retyped value after the server changed the
+    box: a Dash 4.4 ``dcc.Input`` quirk for number boxes.)
+    """
+    return dcc.Input(id=component_id, type="number", debounce=True, className="number", **kwargs)
 
 
 def card(title, children: list, class_name: str = "") -> html.Div:

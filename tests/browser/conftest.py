@@ -5,7 +5,14 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.helpers import DEFAULT_COPHENETIC, LINE_HELPER, TIMEOUT_MS, wait_for_graph
+from tests.browser.helpers import (
+    DEFAULT_COPHENETIC,
+    LINE_HELPER,
+    TIMEOUT_MS,
+    TRACK_REQUESTS_JS,
+    settle,
+    wait_for_graph,
+)
 
 
 @pytest.fixture
@@ -22,11 +29,14 @@ def app_page(page, serve, dash_app, console_errors):
     """A fresh app (own cache), loaded and drawn; after the test, no console error may have occurred."""
     expect.set_options(timeout=TIMEOUT_MS)
     page.set_default_timeout(TIMEOUT_MS)
+    page.add_init_script(TRACK_REQUESTS_JS)
     page.goto(serve(dash_app))
     # The first load parses plotly.js: allow more than the usual timeout.
     expect(page.locator("#cophenetic")).to_have_text(DEFAULT_COPHENETIC, timeout=30_000)
     assert wait_for_graph(page, "dendrogram", "(gd) => gd._fullLayout.shapes.length > 0", timeout=30_000)
     assert wait_for_graph(page, "scatter", "(gd) => gd.calcdata.length > 0", timeout=30_000)
     page.locator(LINE_HELPER).wait_for(state="attached")
+    # Follow-up callbacks after the first draw may still change the page layout.
+    settle(page)
     yield page
     assert console_errors == [], f"the page logged errors: {console_errors}"

@@ -21,6 +21,39 @@ PLOT_AREA = "#dendrogram .nsewdrag"
 
 _GD = "document.querySelector('#' + id + ' .js-plotly-plot')"
 
+# Installed before the page loads: counts Dash's callback requests in flight
+# (the renderer uses fetch), so a test can wait until the page is quiet.
+TRACK_REQUESTS_JS = """
+(() => {
+  const originalFetch = window.fetch;
+  window.__testPending = 0;
+  window.__testQuietSince = performance.now();
+  window.fetch = function (...args) {
+    window.__testPending += 1;
+    const done = () => { window.__testPending -= 1; window.__testQuietSince = performance.now(); };
+    return originalFetch.apply(this, args).then(
+      (response) => { done(); return response; },
+      (error) => { done(); throw error; },
+    );
+  };
+})();
+"""
+
+
+def settle(page: Page, quiet_ms: int = 400, timeout: float = TIMEOUT_MS) -> None:
+    """Wait until no callback request has been in flight for ``quiet_ms``.
+
+    Needs :data:`TRACK_REQUESTS_JS` (the ``app_page`` fixture installs it).
+    Use before pointer gestures: a late response can change the page layout
+    (a box appearing or going away above the graphs) and move the target.
+    The quiet time is longer than the 300 ms polling of background callbacks.
+    """
+    page.wait_for_function(
+        "(quiet) => window.__testPending === 0 && performance.now() - window.__testQuietSince > quiet",
+        arg=quiet_ms,
+        timeout=timeout,
+    )
+
 
 def graph_eval(page: Page, graph_id: str, body: str, arg=None):
     """Run ``body``, a JS function ``(gd, arg) => ...``, on a graph's Plotly div."""
@@ -78,6 +111,25 @@ def to_page(page: Page, x: float | None, y: float, graph_id: str = "dendrogram")
     )
 
 
+def drag_by(page: Page, selector: str, dx: float, dy: float) -> None:
+    """Press on the middle of an element (attached, maybe zero-height) and drag it by (dx, dy) pixels."""
+    settle(page)
+    target = page.locator(selector)
+    target.wait_for(state="attached")
+    box = target.bounding_box()
+    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    page.mouse.move(x, y)
+    page.mouse.down()
+    page.mouse.move(x + dx, y + dy, steps=10)
+    page.mouse.up()
+
+
+def click_dendrogram_at(page: Page, x: float, height: float) -> None:
+    """Click the dendrogram's plot area at data x and the given height."""
+    settle(page)
+    page.mouse.click(*to_page(page, x, height))
+
+
 def wait_past_double_click(page: Page, graph_id: str = "dendrogram") -> None:
     """Let Plotly's double-click window pass before the next press on a graph.
 
@@ -124,21 +176,28 @@ def set_number(page: Page, component_id: str, value) -> None:
     box.press("Tab")
 
 
-def dropdown_options(page: Page, dropdown_id: str):
-    """Open a Dash 4 dcc.Dropdown; returns the locator of its options (the open list)."""
-    page.locator(f"#{dropdown_id}").click()
-    options = page.locator("[role=listbox] [role=option]")
-    expect(options.first).to_be_visible()
-    return options
+def dropdown_popup(page: Page, dropdown_id: str):
+    """Open a Dash 4 dcc.Dropdown; returns the locator of its open popup.
+
+    The trigger button gets ``aria-expanded=true`` and ``aria-controls`` naming
+    the popup (a Radix popover rendered in a portal, not inside the button), so
+    this finds the right list even when other option lists are on the page.
+    """
+    button = page.locator(f"#{dropdown_id}")
+    button.click()
+    expect(button).to_have_attribute("aria-expanded", "true")
+    popup = page.locator(f'[id="{button.get_attribute("aria-controls")}"]')
+    expect(popup.locator("[role=option]").first).to_be_visible()
+    return popup
 
 
 def dropdown_option(page: Page, dropdown_id: str, value: str):
     """Open a dropdown; returns the locator of the option with this value."""
-    options = dropdown_options(page, dropdown_id)
-    return options.filter(has=page.locator(f"input[value='{value}']"))
+    popup = dropdown_popup(page, dropdown_id)
+    return popup.locator("[role=option]").filter(has=page.locator(f"input[value='{value}']"))
 
 
 def choose(page: Page, dropdown_id: str, value: str) -> None:
     """Pick an option of a Dash 4 dcc.Dropdown by its value, through the UI."""
     dropdown_option(page, dropdown_id, value).click()
-    expect(page.locator("[role=listbox]")).to_have_count(0)
+    expect(page.locator(f"#{dropdown_id}")).to_have_attribute("aria-expanded", "false")
