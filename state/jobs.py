@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import diskcache
+import multiprocess
 from dash import CeleryManager, DiskcacheManager
 
 from config import Settings
@@ -28,5 +29,11 @@ def background_manager(settings: Settings) -> DiskcacheManager | CeleryManager:
 
         celery_app = Celery("hclust_explorer", broker=settings.redis_url, backend=settings.redis_url)
         return CeleryManager(celery_app, expire=settings.job_expire_seconds)
+    # Jobs are new processes. Forking the threaded web server (Flask's, or a
+    # test server) can copy a lock some other thread holds and hang the job;
+    # a fork server is a fresh single-threaded process with the app's modules
+    # loaded once, so jobs start fast and safe.
+    multiprocess.set_forkserver_preload(["factory"])
+    multiprocess.set_start_method("forkserver", force=True)
     cache = diskcache.Cache(str(settings.cache_dir / "jobs"), size_limit=256 * 1_000_000)
     return DiskcacheManager(cache, expire=settings.job_expire_seconds)

@@ -5,7 +5,7 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.helpers import graph_eval, settle, to_page, wait_for_graph
+from tests.browser.helpers import graph_eval, settle, to_page, wait_for_graph, wait_past_double_click
 
 pytestmark = pytest.mark.browser
 
@@ -44,10 +44,17 @@ def test_zooming_into_a_branch_shows_more_of_it_and_double_click_restores(app_pa
     # The cut and the colors still work in the zoomed view.
     expect(page.locator("#n-clusters")).to_have_value("2")
 
-    # Double-click: the whole tree again.
-    settle(page)
-    x, y = to_page(page, None, 5)
-    page.mouse.dblclick(x, y)
+    # Double-click: the whole tree again. Plotly counts two clicks as one
+    # double-click only within 300 ms; on a loaded machine, try again.
+    for _attempt in range(3):
+        settle(page)
+        wait_past_double_click(page)
+        x, y = to_page(page, None, 5)
+        page.mouse.dblclick(x, y)
+        if wait_for_graph(
+            page, "dendrogram", "(gd) => !document.querySelector('#dendrogram-caption').textContent", timeout=5_000
+        ):
+            break
     expect(page.locator("#dendrogram-caption")).to_have_text("")
     assert wait_for_graph(
         page,
