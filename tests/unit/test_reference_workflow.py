@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 from hclust import build_tree, clusters_at_height, clusters_for_k, elbow_k
+from hclust.aids import inconsistency_table
 from loaders import load_builtin
 
 TUTORIAL_CSV = Path(__file__).parents[1] / "data" / "tutorial_150.csv"
@@ -110,6 +111,7 @@ def test_elbow_suggests_four_clusters_for_classic_harder_although_it_has_five_gr
     assert elbow_k(tree) == 4
 
 
-@pytest.mark.skip(reason="inconsistent(Z, depth) is not implemented yet (workflow.md section 5)")
-def test_inconsistency_coefficient_of_last_merge_depends_on_depth():
+def test_inconsistency_coefficient_of_last_merge_depends_on_depth(ward_tree):
     """Reference: last row, depth 5 gives 5.22936, depth 3 gives 2.25872."""
+    assert round(float(inconsistency_table(ward_tree, depth=5).coefficient[0]), 5) == 5.22936
+    assert round(float(inconsistency_table(ward_tree, depth=3).coefficient[0]), 5) == 2.25872
