@@ -166,7 +166,7 @@ def register(app: Dash, store: SessionStore) -> None:
             cut, new_view = apply_request(tree, view, request)
             slots = view.slots_for(cut)
             new_view = new_view.with_cut(cut, slots, new_view.criterion)
-            dendrogram, scatter = cut_updates(store, new_view, cut, slots)
+            dendrogram, scatter = cut_updates(store, tree, new_view, cut, slots)
         except USER_ERRORS as error:
             return (*[no_update] * 6, error_message(error))
         return (

@@ -176,14 +176,9 @@ def _requested_view(ref: DataRef, method, metric, p, annotate_above, tree_mode, 
     }
     if previous is None:
         return ViewState(**fields, height=0.0, k=0)
-    same_tree = (previous.data, previous.method, previous.metric, previous.tree_mode) == (
-        ref.data_key,
-        method,
-        metric,
-        fields["tree_mode"],
-    )
+    requested = replace(previous, **fields)
     # A zoomed branch belongs to its tree: a new tree starts from the whole view.
-    return replace(previous, **fields, zoom_root=previous.zoom_root if same_tree else None)
+    return replace(requested, zoom_root=previous.zoom_root if requested.same_tree_as(previous) else None)
 
 
 def _check_estimate(
@@ -217,12 +212,7 @@ def _show(
     ref = view.ref
     tree = store.tree(ref, view.method, view.metric)
     cut = _carry_over_cut(tree, view, previous)
-    same_tree = previous is not None and (previous.data, previous.method, previous.metric) == (
-        view.data,
-        view.method,
-        view.metric,
-    )
-    slots = (previous if same_tree else view).slots_for(cut)
+    slots = (previous if view.same_tree_as(previous) else view).slots_for(cut)
     view = view.with_cut(cut, slots)
     dendrogram, scatter, caption = full_figures(store, view, cut, slots, settings.webgl_threshold)
     notes = store.dataset(ref).notes if new_data else ()

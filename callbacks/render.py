@@ -50,6 +50,15 @@ class ViewState:
     tree_mode: str = "exact"
     zoom_root: int | None = None
 
+    def same_tree_as(self, other: ViewState | None) -> bool:
+        """True when ``other`` shows the same tree (data, method, metric and exact or approximate)."""
+        return other is not None and (self.data, self.method, self.metric, self.tree_mode) == (
+            other.data,
+            other.method,
+            other.metric,
+            other.tree_mode,
+        )
+
     @property
     def ref(self) -> DataRef:
         """The dataset reference."""
@@ -131,9 +140,11 @@ def dendrogram_figure_for(store: SessionStore, view: ViewState, cut: Cut, slots:
     return dendrogram
 
 
-def cut_updates(store: SessionStore, view: ViewState, cut: Cut, slots: np.ndarray) -> tuple[dict, dict]:
-    """The dendrogram and scatter updates for a new cut of the cached tree (no figure is built)."""
-    tree = store.tree(view.ref, view.method, view.metric)
+def cut_updates(store: SessionStore, tree: Tree, view: ViewState, cut: Cut, slots: np.ndarray) -> tuple[dict, dict]:
+    """The dendrogram and scatter updates for a new cut of the view's tree (no figure is built).
+
+    The caller passes the tree it already read, so the hot path unpickles it once.
+    """
     geometry = store.geometry(view.ref, view.method, view.metric, view.p, view.zoom_root)
     dendrogram = dendrogram_fig.cut_updates(geometry, color_links(tree, geometry, cut), slots, cut.height)
     return {**dendrogram, **criterion_updates(view)}, scatter_fig.cut_updates(cut, slots)

@@ -6,13 +6,13 @@ import base64
 from pathlib import Path
 
 from tests.callback.conftest import call, text_of
+from tests.callback.test_callbacks import tree as tree_request
 
 DATA_DIR = Path(__file__).parents[1] / "data"
 FORMATS_DIR = DATA_DIR / "formats"
 BAD_DIR = DATA_DIR / "bad"
 SESSION = "d" * 32
 UPLOAD_OUTPUTS = ["upload.contents", "dataset.placeholder"]
-TREE_OUTPUTS = ["dendrogram.figure", "scatter.figure", "cophenetic.children"]
 
 
 def upload(client, app, raw: bytes, filename: str, session: str = SESSION, scaling: str = "none"):
@@ -62,20 +62,8 @@ def controls_after(reply) -> dict:
 
 
 def tree(client, app, ref, method="average", metric="euclidean", p=12):
-    return call(
-        client,
-        app,
-        TREE_OUTPUTS,
-        inputs={
-            "data-ref-store.data": ref,
-            "method.value": method,
-            "metric.value": metric,
-            "truncate-p.value": p,
-            "annotate-above.value": None,
-        },
-        state={"view-store.data": None},
-        triggered=["data-ref-store.data"],
-    )
+    """The tree callback for a fresh view (the data tests' default method is average)."""
+    return tree_request(client, app, ref, method, metric, p)
 
 
 def menus(client, app, method, metric, triggered="metric.value"):
