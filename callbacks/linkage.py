@@ -219,6 +219,8 @@ def _show(
     if restored:
         notes = (CANCELLED.format(method=view.method, metric=view.metric),)
     coefficient, coefficient_note = cophenetic_text(tree.cophenetic)
+    # An "approximate" mode on data no larger than its representatives gives the exact tree.
+    approximate = view.tree_mode != EXACT and store.dataset(ref).n_samples > TREE_MODES[view.tree_mode][1]
     warnings = [note for note in (cut.note, coefficient_note, tree.note) if note]
     return (
         dendrogram,
@@ -230,8 +232,8 @@ def _show(
         caption,
         view.to_store(),
         zoom_caption(store, view),
-        "approximate" if view.tree_mode != EXACT else "",
-        view.tree_mode == EXACT,
+        "approximate" if approximate else "",
+        not approximate,
         message(*notes, *warnings, kind="warning" if warnings else "info"),
     )
 

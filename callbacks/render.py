@@ -133,7 +133,14 @@ def dendrogram_figure_for(store: SessionStore, view: ViewState, cut: Cut, slots:
     geometry = store.geometry(view.ref, view.method, view.metric, view.p, view.zoom_root)
     revision = f"{view.data}/{view.method}/{view.metric}/{view.p}/{view.zoom_root}"
     dendrogram = dendrogram_fig.dendrogram_figure(
-        tree, geometry, color_links(tree, geometry, cut), slots, cut.height, view.annotate_above, revision=revision
+        tree,
+        geometry,
+        color_links(tree, geometry, cut),
+        slots,
+        cut.height,
+        view.annotate_above,
+        revision=revision,
+        fit_to_tree=view.zoom_root is not None,
     )
     for (_, prop), value in criterion_updates(view).items():
         dendrogram.layout[prop] = value  # ("layout", "shapes") -> layout.shapes

@@ -38,6 +38,7 @@ def dendrogram_figure(
     cut_height: float,
     annotate_above: float | None = None,
     revision: str = "",
+    fit_to_tree: bool = False,
 ) -> go.Figure:
     """Draw a truncated dendrogram with clusters colored below the cut.
 
@@ -56,6 +57,9 @@ def dendrogram_figure(
         Default: the upper half of the displayed merges.
     revision : str
         ``uirevision``: zoom and pan survive updates while it stays the same.
+    fit_to_tree : bool
+        Scale the height axis to the drawn merges only, even when the cut
+        line is higher (a zoomed branch: detail, not a squeezed picture).
 
     Returns
     -------
@@ -152,7 +156,7 @@ def dendrogram_figure(
         gridcolor=GRID_COLOR,
         zeroline=False,
         rangemode="tozero",
-        range=[-0.02 * top, 1.08 * max(top, cut_height)],
+        range=[-0.02 * top, 1.08 * (top if fit_to_tree else max(top, cut_height))],
     )
     for path, value in cut_updates(geometry, coloring, cluster_slots, cut_height).items():
         _assign(figure, path, value)

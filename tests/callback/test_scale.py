@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from components import ids
 from config import Settings
 from factory import create_app
 from tests.callback.conftest import call, text_of
-from tests.callback.test_callbacks import SESSION_A, choose
+from tests.callback.test_callbacks import SESSION_A, choose, upload
 
 TREE_OUTPUTS = ["dendrogram.figure", "scatter.figure", "cophenetic.children", "tree-job-store.data"]
 
@@ -56,10 +57,23 @@ def test_a_slow_tree_is_handed_to_a_background_job(tmp_path):
 
 
 @pytest.mark.parametrize("mode", ["kmeans-2000", "sample-2000"])
-def test_an_approximate_tree_is_shown_with_a_badge_and_a_note(tmp_path, mode):
+def test_an_approximate_mode_on_small_data_gives_the_exact_tree_and_no_badge(tmp_path, mode):
     app, client = app_with(tmp_path)
     ref = choose(client, app, "digits", SESSION_A).get(ids.DATA_REF, "data")  # 1,797 < 2,000: exact anyway
     reply = show(client, app, ref, tree_mode=mode)
+    assert reply.get(ids.TREE_BADGE, "hidden") is True
+    assert "the tree is exact" in text_of(reply.get(ids.MESSAGE, "children"))
+
+
+@pytest.mark.parametrize("mode", ["kmeans-2000", "sample-2000"])
+def test_an_approximate_tree_is_shown_with_a_badge_and_a_note(tmp_path, mode):
+    app, client = app_with(tmp_path, background_after_seconds=float("inf"))
+    rng = np.random.default_rng(0)
+    points = np.vstack([rng.normal(center, 1.0, size=(1250, 2)) for center in (0, 8)])
+    raw = ("a,b\n" + "\n".join(f"{x:.5f},{y:.5f}" for x, y in points)).encode()
+    ref = upload(client, app, raw, "big.csv", SESSION_A).get(ids.DATA_REF, "data")
+    reply = show(client, app, ref, tree_mode=mode)
     assert reply.get(ids.TREE_BADGE, "children") == "approximate"
     assert reply.get(ids.TREE_BADGE, "hidden") is False
-    assert "the tree is exact" in text_of(reply.get(ids.MESSAGE, "children"))
+    text = text_of(reply.get(ids.MESSAGE, "children"))
+    assert "Approximate tree" in text and "2,500 samples" in text
