@@ -13,6 +13,7 @@ from hclust.engine import (
     MONOTONIC_METHODS,
     NEEDS_SCIPY,
     blockwise_cophenetic_correlation,
+    condensed_distances,
     cophenetic_correlation,
     linkage_from_distances,
     linkage_from_observations,
@@ -143,9 +144,10 @@ def pairwise_distances(observations: np.ndarray, metric: str) -> np.ndarray:
 
     Notes
     -----
-    Time O(n^2 m); memory 8 n (n - 1) / 2 bytes.
+    Time O(n^2 m), spread over the CPU cores (the result is ``pdist``'s, bit for bit);
+    memory 8 n (n - 1) / 2 bytes.
     """
-    distances = pdist(observations, metric=metric)
+    distances = condensed_distances(observations, metric)
     undefined = np.flatnonzero(~np.isfinite(distances))
     if undefined.size:
         # A bad row (all zeros for cosine, constant for correlation) spoils

@@ -5,12 +5,16 @@ from scipy.spatial.distance import pdist
 
 from hclust import build_tree
 from hclust.engine import (
+    PARALLEL_MIN_N,
+    _row_blocks,
     blockwise_cophenetic_correlation,
+    condensed_distances,
     has_tied_merges,
     linkage_from_distances,
     linkage_from_observations,
     plan_engine,
 )
+from hclust.options import METRICS
 from hclust.tree import DIRECT_COPHENETIC_MAX_N
 from loaders import load_builtin
 
@@ -51,13 +55,52 @@ def test_blockwise_cophenetic_equals_scipy(dataset, method, metric):
 
 
 def test_blockwise_cophenetic_reports_progress_up_to_the_end():
-    features = load_builtin("classic").features
+    features = np.random.default_rng(5).normal(size=(3000, 2))
     tree = linkage(features, "ward")
     seen = []
     blockwise_cophenetic_correlation(features, tree, leaves_list(tree), "euclidean", lambda f, s: seen.append(f))
     assert seen[0] == 0.0
+    assert len(seen) >= 5  # one report per block at this size
     assert all(b >= a for a, b in zip(seen, seen[1:]))
-    assert 0.9 < seen[-1] < 1.0
+    assert seen[-1] == pytest.approx(1.0)
+
+
+@pytest.mark.parametrize("workers", [1, 2, 3])
+@pytest.mark.parametrize("metric", ["euclidean", "cityblock", "cosine"])
+def test_blockwise_cophenetic_on_many_blocks_and_threads_equals_scipy(metric, workers):
+    features = np.random.default_rng(6).normal(size=(2500, 4))
+    tree = linkage(features, "average", metric)
+    expected = cophenet(tree, pdist(features, metric))[0]
+    got = blockwise_cophenetic_correlation(features, tree, leaves_list(tree), metric, workers=workers)
+    assert got == pytest.approx(expected, abs=1e-13)
+
+
+def test_blockwise_cophenetic_stays_accurate_far_from_the_origin():
+    """Distances with a large mean and a small spread: naive sums would lose digits."""
+    rng = np.random.default_rng(7)
+    features = np.vstack([rng.normal(0, 1, size=(700, 2)), rng.normal(1e3, 1, size=(700, 2))])
+    tree = linkage(features, "complete")
+    expected = cophenet(tree, pdist(features))[0]
+    got = blockwise_cophenetic_correlation(features, tree, leaves_list(tree), "euclidean")
+    assert got == pytest.approx(expected, abs=1e-12)
+
+
+@pytest.mark.parametrize("metric", list(METRICS))
+def test_condensed_distances_equal_pdist_bit_for_bit(metric):
+    rng = np.random.default_rng(8)
+    features = rng.integers(0, 3, size=(PARALLEL_MIN_N + 37, 5)).astype(float) + (metric != "jaccard") * rng.random(
+        (PARALLEL_MIN_N + 37, 5)
+    )
+    expected = pdist(features, metric)
+    got = condensed_distances(features, metric, workers=2)
+    assert np.array_equal(got, expected, equal_nan=True)
+
+
+def test_row_blocks_cover_every_row_once():
+    for n in (2, 3, 1500, 20_000):
+        blocks = _row_blocks(n)
+        assert blocks[0][0] == 0 and blocks[-1][1] == n - 1
+        assert all(a1 == b0 for (_, a1), (b0, _) in zip(blocks, blocks[1:]))
 
 
 def test_large_trees_use_the_blockwise_cophenetic_and_still_match_scipy():
