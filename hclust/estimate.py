@@ -97,8 +97,13 @@ def machine_memory_bytes() -> int:
 
 
 def describe(estimate: Estimate) -> str:
-    """Plain words for an estimate: "about 12 s and 1.6 GB"."""
+    """Plain words for an estimate: "about 12 s and 1.6 GB", "under 1 s and 3 MB"."""
     seconds = estimate.seconds
-    duration = f"{seconds:.0f} s" if seconds < 120 else f"{seconds / 60:.0f} min"
+    if seconds < 1:
+        duration = "under 1 s"
+    elif seconds < 120:
+        duration = f"{seconds:.0f} s"
+    else:
+        duration = f"{seconds / 60:.0f} min"
     size = f"{estimate.peak_gb:.1f} GB" if estimate.peak_bytes >= 1e8 else f"{estimate.peak_bytes / 1e6:.0f} MB"
-    return f"about {duration} and {size}"
+    return f"{duration} and {size}" if seconds < 1 else f"about {duration} and {size}"
