@@ -11,10 +11,16 @@ The criterion follows what drives the cut: the line (drag, click, typed
 height) means ``distance``, a typed or picked k means ``maxclust``, and t or
 depth mean ``inconsistent``, whose cut has no single height, so its line is
 hidden.
+
+The height and k boxes are text boxes (``components.widgets.typed_number``):
+their values arrive as typed, are parsed here (:func:`read_typed`) and
+checked against the tree; a value that is no valid height or k leaves the
+cut as it was, puts the box back and says what the rule is.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, replace
 
 from dash import ClientsideFunction, Dash, Input, Output, State, ctx, no_update
@@ -87,10 +93,13 @@ class CutRequest:
         ``pick`` (a k picked on ``aid``), ``criterion`` (value: the new
         criterion) or ``inconsistent`` (new t or depth).
     value : object
+        For a typed height or k, as :func:`read_typed` reads the box.
     aid : str
         The component a picked k came from.
     threshold, depth : object
-        t and depth for the inconsistency criterion, as typed.
+        t and depth for the inconsistency criterion, as :func:`read_typed` reads them.
+    typed : object
+        A typed height's or k's box value as it arrived (text, or a number).
     """
 
     source: str
@@ -98,6 +107,7 @@ class CutRequest:
     aid: str = ""
     threshold: object = None
     depth: object = None
+    typed: object = None
 
 
 def register(app: Dash, store: SessionStore) -> None:
@@ -168,13 +178,16 @@ def register(app: Dash, store: SessionStore) -> None:
             new_view = new_view.with_cut(cut, slots, new_view.criterion)
             dendrogram, scatter = cut_updates(store, tree, new_view, cut, slots)
         except USER_ERRORS as error:
+            if isinstance(error, ClusteringError) and request.source in ("height", "k"):
+                # A typed value the cut cannot use: the cut stays, and the box shows it again.
+                boxes = box_values(request, view, view.k, refused=True)
+                return (no_update, no_update, *boxes, no_update, no_update, kept_cut_message(error, view))
             return (*[no_update] * 6, error_message(error))
         return (
             patch_from(dendrogram),
             # Colored by k-means: the k-means callback repaints after the view changes.
             no_update if kmeans_color else patch_from(scatter),
-            _height_output(request, new_view),
-            no_update if request.source == "k" and cut.n_clusters == request.value else cut.n_clusters,
+            *box_values(request, new_view, cut.n_clusters),
             cluster_summary(cut, slots),
             new_view.to_store(),
             cut_message(request, view, new_view, cut),
@@ -188,10 +201,14 @@ def pick_request(
 
     A graph event and a picked k always count. The inputs are also written
     after each cut (by the server, or by the menu's sync with the view); a
-    value equal to the current view is that echo, not a request. When
-    several fire at once: graph, pick, criterion, t and depth, height, k.
+    value equal to the current view is that echo, not a request. Typed
+    values are compared as numbers (:func:`read_typed`): ``"3"`` or
+    ``" 3.0"`` in the k box is the echo of k = 3. When several fire at once:
+    graph, pick, criterion, t and depth, height, k.
     """
     fired = {prop_id.rsplit(".", 1)[0] for prop_id in triggered}
+    height, k = read_typed(typed_height), read_typed(typed_k)
+    threshold, depth = read_typed(threshold), read_typed(depth)
     if ids.GRAPH_CUT in fired and isinstance(graph_cut, dict) and graph_cut.get("y") is not None:
         return CutRequest("graph", graph_cut["y"])
     if ids.AIDS_PICK in fired and isinstance(pick, dict) and pick.get("k") is not None:
@@ -208,13 +225,44 @@ def pick_request(
     if threshold_changed or depth_changed:
         return CutRequest("inconsistent", threshold=threshold, depth=depth)
     if ids.CUT_HEIGHT in fired:
-        # While cutting by inconsistency the box is empty: any number typed is a request.
-        asked = typed_height is not None if view.criterion == INCONSISTENT else typed_height != view.height
+        # While cutting by inconsistency the box is empty: anything typed is a request.
+        asked = height is not None if view.criterion == INCONSISTENT else height != view.height
         if asked:
-            return CutRequest("height", typed_height)
-    if ids.N_CLUSTERS in fired and typed_k != view.k:
-        return CutRequest("k", typed_k)
+            return CutRequest("height", height, typed=typed_height)
+    if ids.N_CLUSTERS in fired and k != view.k:
+        return CutRequest("k", k, typed=typed_k)
     return None
+
+
+def read_typed(value: object) -> object:
+    """A box's value as a number where it is one.
+
+    Parameters
+    ----------
+    value : object
+        What a box sent: text as typed (a text box), a number (a number box,
+        or the value the server last wrote), or None.
+
+    Returns
+    -------
+    object
+        None for a blank box; a float for text that reads as a finite number
+        (surrounding spaces and one decimal comma are fine: ``" 12,5"`` is
+        12.5); otherwise ``value`` unchanged (stripped, if text), for
+        :func:`apply_request` to refuse with a message.
+    """
+    if not isinstance(value, str):
+        return value
+    text = value.strip()
+    if not text:
+        return None
+    if text.count(",") == 1 and "." not in text:
+        text = text.replace(",", ".")
+    try:
+        number = float(text)
+    except ValueError:
+        return value.strip()
+    return number if math.isfinite(number) else value.strip()
 
 
 def apply_request(tree: Tree, view: ViewState, request: CutRequest) -> tuple[Cut, ViewState]:
@@ -229,8 +277,11 @@ def apply_request(tree: Tree, view: ViewState, request: CutRequest) -> tuple[Cut
     if source == "graph":
         return clusters_at_height(tree, snap_height(tree, value)), replace(view, criterion=DISTANCE)
     if source == "height":
-        return clusters_at_height(tree, _number(value, "cut height")), replace(view, criterion=DISTANCE)
-    if source in ("k", "pick"):
+        return clusters_at_height(tree, _typed_height(value, request.typed)), replace(view, criterion=DISTANCE)
+    if source == "k":
+        k = _typed_k(value, request.typed, tree.n_samples)
+        return clusters_for_k(tree, k), replace(view, criterion=MAXCLUST)
+    if source == "pick":
         return clusters_for_k(tree, _number(value, "number of clusters k")), replace(view, criterion=MAXCLUST)
     if source == "criterion" and value == DISTANCE:
         return clusters_at_height(tree, view.height), replace(view, criterion=DISTANCE)
@@ -261,10 +312,92 @@ def cut_message(request: CutRequest, before: ViewState, after: ViewState, cut: C
     return []
 
 
-def _height_output(request: CutRequest, view: ViewState):
-    if view.criterion == INCONSISTENT:
-        return None  # no single height: the box is cleared
-    return no_update if request.source == "height" else view.height
+def kept_cut_message(error: Exception, view: ViewState) -> list:
+    """The message for a typed height or k that was refused: the rule, and the cut that stays.
+
+    Parameters
+    ----------
+    error : Exception
+        One of the app's own errors; its text states the rule.
+    view : ViewState
+        The view before the request, which stays.
+
+    Returns
+    -------
+    list
+        The message line's paragraphs.
+    """
+    rule = str(error).rstrip(".")
+    kept = f"k = {view.k}" if view.criterion == INCONSISTENT else f"k = {view.k} (height {view.height:g})"
+    return message(f"{rule[:1].upper()}{rule[1:]}; the cut stays at {kept}.", kind="error")
+
+
+def box_values(request: CutRequest, view: ViewState, k: int, refused: bool = False) -> tuple:
+    """What the height and k boxes get after a request.
+
+    Parameters
+    ----------
+    request : CutRequest
+    view : ViewState
+        The view after the request (before it, if it was refused).
+    k : int
+        The number of clusters of that view's cut.
+    refused : bool
+        The request was refused: only the box typed into is put back.
+
+    Returns
+    -------
+    tuple
+        The height box's and the k box's new value, each ``no_update`` when
+        the box shows it already (a typed ``"3"`` for k = 3 stays as typed).
+        The height box is cleared for an inconsistency cut, which has no
+        single height.
+    """
+    height = None if view.criterion == INCONSISTENT else view.height
+    if request.source == "height":
+        height = _box_value(request.typed, height)
+    elif refused:
+        height = no_update
+    if request.source == "k":
+        k = _box_value(request.typed, k)
+    elif refused:
+        k = no_update
+    return height, k
+
+
+def _box_value(typed, value):
+    """``value`` for a box, or no_update if the box (which holds ``typed``) already shows it."""
+    if isinstance(typed, str):
+        shown = typed == _as_text(value)
+    else:
+        shown = typed is not None and value is not None and typed == value
+    return no_update if shown else value
+
+
+def _as_text(value) -> str | None:
+    """How the browser writes a number into a text box (JavaScript's ``String(x)``, but for exponents)."""
+    if value is None:
+        return None
+    return str(int(value)) if float(value).is_integer() else repr(float(value))
+
+
+def _typed_text(typed) -> str:
+    text = "" if typed is None else str(typed).strip()
+    if not text:
+        return "the box was empty"
+    return f'you typed "{text if len(text) <= 20 else text[:20] + "…"}"'
+
+
+def _typed_k(value, typed, n: int) -> int:
+    if isinstance(value, int | float) and not isinstance(value, bool) and float(value).is_integer() and 1 <= value <= n:
+        return int(value)
+    raise ClusteringError(f"the number of clusters k must be a whole number from 1 to {n} ({_typed_text(typed)})")
+
+
+def _typed_height(value, typed) -> float:
+    if isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value) and value >= 0:
+        return value
+    raise ClusteringError(f"the cut height must be a number of at least 0 ({_typed_text(typed)})")
 
 
 def _number(value, name: str) -> float:

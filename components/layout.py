@@ -10,7 +10,7 @@ from components import ids
 from components.aids_panel import aids_panel, criterion_controls
 from components.clusters_panel import clusters_panel
 from components.data_panel import data_controls
-from components.widgets import field, number_input, section
+from components.widgets import field, number_input, section, typed_number
 from hclust import LINKAGE_METHODS, METRICS
 from hclust.dendrogram import DEFAULT_TRUNCATE_P
 from hclust.options import DEFAULT_METHOD, DEFAULT_METRIC, EUCLIDEAN
@@ -203,7 +203,7 @@ def results_strip() -> html.Div:
                         title="Drag the dashed line, click the dendrogram, or type a height",
                         children=[
                             html.Label("Cut height", htmlFor=ids.CUT_HEIGHT, className="stat-label"),
-                            number_input(ids.CUT_HEIGHT, min=0, step="any"),
+                            typed_number(ids.CUT_HEIGHT, min=0, step=1),
                         ],
                     ),
                     html.Div(
@@ -211,7 +211,7 @@ def results_strip() -> html.Div:
                         title="Type the number of clusters k; the line moves to a height that gives k",
                         children=[
                             html.Label("Clusters k", htmlFor=ids.N_CLUSTERS, className="stat-label"),
-                            number_input(ids.N_CLUSTERS, min=1, step=1),
+                            typed_number(ids.N_CLUSTERS, whole=True, min=1, step=1),
                         ],
                     ),
                     *criterion_controls(),

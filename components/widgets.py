@@ -24,10 +24,57 @@ def field(label: str, control, hint: str | None = None, html_for: str | None = N
 def number_input(component_id: str, **kwargs) -> dcc.Input:
     """A number box that commits on Enter or when it loses focus.
 
-    (A timed debounce misses a retyped value after the server changed the
-    box: a Dash 4.4 ``dcc.Input`` quirk for number boxes.)
+    Only for boxes the server never writes: Dash 4.4's ``type="number"`` box
+    drops a retyped value once the server has changed it (see
+    :func:`typed_number`, which the server-written boxes use).
     """
     return dcc.Input(id=component_id, type="number", debounce=True, className="number", **kwargs)
+
+
+# What a typed k or height may look like (never negative; a decimal comma is
+# fine): the browser colors anything else red (Dash's ``input:invalid``
+# style) while it is typed. The server parses and checks the value itself.
+# Browsers compile ``pattern`` with the ``v`` flag, hence the escaped ``-``.
+WHOLE_NUMBER_PATTERN = r"\s*\+?[0-9]+(\.0*)?\s*"
+DECIMAL_NUMBER_PATTERN = r"\s*\+?([0-9]+([.,][0-9]*)?|[.,][0-9]+)([eE][+\-]?[0-9]+)?\s*"
+
+
+def typed_number(component_id: str, *, whole: bool = False, **kwargs) -> dcc.Input:
+    """A box for a number that the server also writes (the cut height, k).
+
+    A text box, not ``type="number"``: Dash 4.4.1's number box keeps its own
+    idea of the last value it sent, so after the server writes another value
+    into it, typing the earlier value again sends nothing (and its +/-
+    steppers blank it). A text box sends whatever it holds, as a string, on
+    Enter or when it loses focus; the callback parses and checks it
+    (``callbacks.cut.read_typed``). The arrow keys step the value by
+    ``step`` within ``min`` and ``max`` (``assets/typed_number.js``), as in
+    a number box.
+
+    Parameters
+    ----------
+    component_id : str
+    whole : bool
+        Whole numbers only: a numeric keypad on touch screens.
+    **kwargs
+        ``min``, ``max``, ``step``, ``value``, ``placeholder``: passed on.
+        ``step`` is what the arrow keys add (1 when omitted or ``"any"``).
+
+    Returns
+    -------
+    dcc.Input
+    """
+    if whole:
+        kwargs.setdefault("inputMode", "numeric")
+    return dcc.Input(
+        id=component_id,
+        type="text",
+        debounce=True,
+        pattern=WHOLE_NUMBER_PATTERN if whole else DECIMAL_NUMBER_PATTERN,
+        spellCheck=False,
+        className="number typed-number",
+        **kwargs,
+    )
 
 
 def card(title, children: list, class_name: str = "") -> html.Div:

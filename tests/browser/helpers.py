@@ -170,7 +170,7 @@ def cut_height(page: Page) -> float:
 
 
 def set_number(page: Page, component_id: str, value) -> None:
-    """Type a number into a debounced dcc.Input and commit it with Tab."""
+    """Type a value into a box that commits on Enter or blur (a number box or a typed-number text box), then Tab."""
     box = page.locator(f"#{component_id}")
     box.fill(str(value))
     box.press("Tab")

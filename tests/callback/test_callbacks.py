@@ -208,18 +208,20 @@ def test_echo_of_the_current_cut_is_no_request(client, dash_app, classic_view, t
 
 
 @pytest.mark.parametrize("k", [0, 151])
-def test_k_out_of_range_explains_the_range(client, dash_app, classic_view, k):
+def test_k_out_of_range_explains_the_range_and_puts_k_back(client, dash_app, classic_view, k):
     reply = cut(client, dash_app, classic_view, "n-clusters.value", k)
 
     assert "from 1 to 150" in message_text(reply)
-    assert set(reply.response) == {ids.MESSAGE}
+    assert set(reply.response) == {ids.MESSAGE, ids.N_CLUSTERS}  # the cut and the other box stay
+    assert reply.get(ids.N_CLUSTERS, "value") == 2
 
 
-def test_negative_height_explains(client, dash_app, classic_view):
+def test_negative_height_explains_and_puts_the_height_back(client, dash_app, classic_view):
     reply = cut(client, dash_app, classic_view, "cut-height.value", -1)
 
     assert "at least 0" in message_text(reply)
-    assert set(reply.response) == {ids.MESSAGE}
+    assert set(reply.response) == {ids.MESSAGE, ids.CUT_HEIGHT}
+    assert reply.get(ids.CUT_HEIGHT, "value") == 100
 
 
 # --- 5. upload ----------------------------------------------------------------
