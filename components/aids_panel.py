@@ -9,7 +9,7 @@ from __future__ import annotations
 from dash import dcc, html
 
 from components import ids
-from components.widgets import number_input
+from components.widgets import number_input, typed_number
 from hclust.aids import (
     CUT_CRITERIA,
     DEFAULT_ELBOW_MERGES,
@@ -108,10 +108,15 @@ def criterion_controls() -> list[html.Div]:
             hidden=True,
             children=[
                 html.Label("t", htmlFor=ids.CUT_THRESHOLD, className="stat-label"),
-                number_input(ids.CUT_THRESHOLD, min=0, step=0.05, value=DEFAULT_INCONSISTENCY_T),
+                typed_number(ids.CUT_THRESHOLD, min=0, step=0.05, value=DEFAULT_INCONSISTENCY_T),
                 html.Label("depth", htmlFor=ids.CUT_DEPTH, className="stat-label"),
-                number_input(
-                    ids.CUT_DEPTH, min=1, max=MAX_INCONSISTENCY_DEPTH, step=1, value=DEFAULT_INCONSISTENCY_DEPTH
+                typed_number(
+                    ids.CUT_DEPTH,
+                    whole=True,
+                    min=1,
+                    max=MAX_INCONSISTENCY_DEPTH,
+                    step=1,
+                    value=DEFAULT_INCONSISTENCY_DEPTH,
                 ),
             ],
         ),
