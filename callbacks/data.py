@@ -4,9 +4,21 @@ An upload is parsed once into a table that stays on the server; the column,
 label, missing-value, scaling and "read as" choices re-prepare the dataset
 from it. Any failure leaves the current dataset and result on screen and
 says why in the message area.
+
+Which dataset the page shows: ``DATA_REF`` names the dataset the data panel
+describes, and changes as soon as a dataset is loaded; ``VIEW`` names the
+dataset of the tree on screen. The two differ while a background job builds
+the tree of new (pending) data. The rule: when that job is cancelled, the
+shown tree's dataset wins. ``DATA_REF`` and the whole data panel go back to
+it (:func:`panel_of`), marked with :data:`CANCELLED_MARK`, and the data
+callbacks that the restored controls trigger do not load it again
+(:func:`reloads_restored`).
 """
 
 from __future__ import annotations
+
+import hashlib
+import json
 
 from dash import Dash, Input, Output, State, ctx, html, no_update
 from dash.exceptions import PreventUpdate
@@ -14,7 +26,7 @@ from dash.exceptions import PreventUpdate
 from callbacks.common import USER_ERRORS, error_message, message
 from callbacks.options import values_for_data
 from components import ids
-from components.data_panel import NO_LABEL, feature_menu, label_menu, sheet_menu
+from components.data_panel import NO_LABEL, blank_file_options, feature_menu, label_menu, sheet_menu
 from config import Settings
 from loaders import (
     AUTO,
@@ -28,9 +40,11 @@ from loaders import (
     prepare,
     with_scaling,
 )
-from state.session_store import SessionStore
+from state.session_store import DataRef, SessionExpiredError, SessionStore
 
 RETRY_HINT = "The current data stays on screen; change the choices under Columns & options to try again."
+CANCELLED_MARK = "cancelled"
+"""Key of ``DATA_REF`` after a cancel put it back: the name of the data whose tree was cancelled."""
 
 
 def data_summary(dataset: Dataset) -> list:
@@ -123,6 +137,125 @@ FILE_OUTPUTS = {
 }
 
 
+# The data panel: everything that says which dataset is loaded and how it was read.
+# A cancel writes all of it back (callbacks/linkage.py: restore_after_cancel).
+PANEL_OUTPUTS = {
+    "data_ref": Output(ids.DATA_REF, "data", allow_duplicate=True),
+    "summary": Output(ids.DATA_SUMMARY, "children", allow_duplicate=True),
+    "example": Output(ids.DATASET, "value", allow_duplicate=True),
+    "example_placeholder": Output(ids.DATASET, "placeholder", allow_duplicate=True),
+    "table_ref": Output(ids.TABLE_REF, "data", allow_duplicate=True),
+    "panel_hidden": Output(ids.DATA_OPTIONS, "hidden", allow_duplicate=True),
+    "panel_title": Output(ids.DATA_OPTIONS_TITLE, "children", allow_duplicate=True),
+    "sheet_menu": Output(ids.SHEET, "options", allow_duplicate=True),
+    "sheet": Output(ids.SHEET, "value", allow_duplicate=True),
+    "sheet_hidden": Output(ids.SHEET_FIELD, "hidden", allow_duplicate=True),
+    "read_as": Output(ids.READ_AS, "value", allow_duplicate=True),
+    "read_as_hidden": Output(ids.READ_AS_FIELD, "hidden", allow_duplicate=True),
+    "feature_menu": Output(ids.FEATURES, "options", allow_duplicate=True),
+    "features": Output(ids.FEATURES, "value", allow_duplicate=True),
+    "label_menu": Output(ids.LABEL, "options", allow_duplicate=True),
+    "label": Output(ids.LABEL, "value", allow_duplicate=True),
+    "missing": Output(ids.MISSING, "value", allow_duplicate=True),
+    "scaling": Output(ids.SCALING, "value", allow_duplicate=True),
+}
+
+
+def panel_of(store: SessionStore, ref: DataRef) -> dict:
+    """The data panel for a stored dataset, as the data callbacks left it when they loaded it.
+
+    A built-in example gets its menu entry and scaling, and the file options
+    hidden and blank. A file gets its stored table back, with the menus of
+    that table and the columns, label, missing-value policy, reading and
+    scaling that made the dataset (from its provenance and the record of
+    :func:`put_file_dataset`).
+
+    Parameters
+    ----------
+    store : SessionStore
+    ref : DataRef
+        The dataset to show, e.g. the one of the tree on screen.
+
+    Returns
+    -------
+    dict
+        A value for every key of :data:`PANEL_OUTPUTS` but ``data_ref``.
+
+    Raises
+    ------
+    SessionExpiredError
+        If the dataset, its table or the record of its table is gone.
+    loaders.DataError
+        If the stored table no longer fits the recorded choices.
+    """
+    dataset = store.dataset(ref)
+    provenance = dataset.provenance
+    if provenance.get("source") != "file":
+        return {
+            **blank_file_options(),
+            "summary": data_summary(dataset),
+            "example": provenance.get("key"),
+            "example_placeholder": None,
+            "table_ref": None,
+            "scaling": provenance.get("scaling", "none"),
+        }
+    source = store.memo(ref, _source_parts(dataset), _not_stored)
+    table = store.table(ref.session_id, source["table"])
+    options = LoadOptions(
+        feature_columns=tuple(provenance["feature_columns"]),
+        label_column=provenance["label_column"],
+        missing=provenance["missing"],
+        scaling=source["scaling"],
+        read_as="distances" if provenance["distance_matrix"] else "observations",
+    )
+    return {
+        **panel_for(table, options),
+        "summary": data_summary(dataset),
+        "example": None,
+        "example_placeholder": f"Uploaded: {table.filename}",
+        "table_ref": _table_ref(table),
+        "scaling": options.scaling,
+    }
+
+
+def put_file_dataset(store: SessionStore, session_id: str, dataset: Dataset, table: Table, scaling) -> DataRef:
+    """Store a dataset read from a file, and which table and scaling choice it came from.
+
+    The dataset's provenance holds the other choices; the record lets
+    :func:`panel_of` bring the whole panel back for this dataset.
+    """
+    ref = store.put_dataset(session_id, dataset)
+    store.memo(ref, _source_parts(dataset), lambda: {"table": table.key, "scaling": scaling or "none"})
+    return ref
+
+
+def reloads_restored(store: SessionStore, data_ref: dict | None, dataset: Dataset) -> bool:
+    """True when ``dataset`` is the one a cancel just put back, made with the same choices.
+
+    The controls that a cancel restores trigger the data callbacks; loading
+    the same dataset again would replace the "Cancelled" message and redraw
+    the tree for nothing.
+    """
+    ref = DataRef.from_store(data_ref)
+    if ref is None or not data_ref.get(CANCELLED_MARK) or ref.data_key != dataset.fingerprint:
+        return False
+    return store.dataset(ref).provenance == dataset.provenance
+
+
+def _source_parts(dataset: Dataset) -> tuple[str, str]:
+    """The memo key of a file dataset's source record: one per distinct provenance of the same data."""
+    provenance = json.dumps(dataset.provenance, sort_keys=True, default=str)
+    return "file-source", hashlib.sha256(provenance.encode()).hexdigest()[:16]
+
+
+def _not_stored():
+    raise SessionExpiredError()
+
+
+def _table_ref(table: Table) -> dict:
+    return {"table": table.key, "filename": table.filename}
+
+
 def file_reply(**values) -> tuple:
     """The file callback's outputs in order; anything not named stays as it is."""
     unknown = set(values) - set(FILE_OUTPUTS)
@@ -148,15 +281,18 @@ def register(app: Dash, store: SessionStore, settings: Settings) -> None:
         State(ids.TABLE_REF, "data"),
         State(ids.METHOD, "value"),
         State(ids.METRIC, "value"),
+        State(ids.DATA_REF, "data"),
         prevent_initial_call="initial_duplicate",
     )
-    def choose_example(key, scaling, session_id, table_ref, method, metric):
+    def choose_example(key, scaling, session_id, table_ref, method, metric, data_ref):
         if not key:
             raise PreventUpdate  # cleared after an upload
         if ctx.triggered_id == ids.SCALING and table_ref:
             raise PreventUpdate  # the scaling is for the uploaded file
         try:
             dataset = with_scaling(load_builtin(key), scaling or "none")
+            if reloads_restored(store, data_ref, dataset):
+                raise PreventUpdate  # a cancel put this example back: it is loaded
         except USER_ERRORS as error:
             return no_update, no_update, error_message(error), no_update, no_update, no_update, no_update
         ref = store.put_dataset(session_id, dataset)
@@ -177,10 +313,23 @@ def register(app: Dash, store: SessionStore, settings: Settings) -> None:
         State(ids.TABLE_REF, "data"),
         State(ids.METHOD, "value"),
         State(ids.METRIC, "value"),
+        State(ids.DATA_REF, "data"),
         prevent_initial_call=True,
     )
     def load_file(
-        contents, sheet, read_as, features, label, missing, scaling, filename, session_id, table_ref, method, metric
+        contents,
+        sheet,
+        read_as,
+        features,
+        label,
+        missing,
+        scaling,
+        filename,
+        session_id,
+        table_ref,
+        method,
+        metric,
+        data_ref,
     ):
         trigger = ctx.triggered_id
         if trigger == ids.UPLOAD:
@@ -203,10 +352,12 @@ def register(app: Dash, store: SessionStore, settings: Settings) -> None:
                     raise PreventUpdate
                 return new_table(parse_file(table.raw, table.filename, sheet), scaling, session_id, method, metric)
             dataset = prepare(table, chosen_options(features, label, missing, scaling, read_as))
+            if reloads_restored(store, data_ref, dataset):
+                raise PreventUpdate  # a cancel put these choices back: their dataset is loaded
         except USER_ERRORS as error:
             return file_reply(message=_failed(error, table_ref.get("filename")))
         return file_reply(
-            data_ref=store.put_dataset(session_id, dataset).to_store(),
+            data_ref=put_file_dataset(store, session_id, dataset, table, scaling).to_store(),
             summary=data_summary(dataset),
             example=None,
             example_placeholder=f"Uploaded: {table.filename}",
@@ -215,7 +366,8 @@ def register(app: Dash, store: SessionStore, settings: Settings) -> None:
 
     def new_table(table: Table, scaling, session_id, method, metric) -> tuple:
         """Store a newly read table, fill the option controls for it and try its default reading."""
-        table_ref = {"table": store.put_table(session_id, table), "filename": table.filename}
+        store.put_table(session_id, table)
+        table_ref = _table_ref(table)
         options = LoadOptions(scaling=scaling or "none")
         panel = panel_for(table, options)
         try:
@@ -224,7 +376,7 @@ def register(app: Dash, store: SessionStore, settings: Settings) -> None:
             # The panel shows the new file so that another choice can fix it.
             return file_reply(message=_failed(error, table.filename), contents=None, table_ref=table_ref, **panel)
         return file_reply(
-            data_ref=store.put_dataset(session_id, dataset).to_store(),
+            data_ref=put_file_dataset(store, session_id, dataset, table, scaling).to_store(),
             summary=data_summary(dataset),
             example=None,
             example_placeholder=f"Uploaded: {table.filename}",

@@ -9,7 +9,7 @@ from dash import Dash, Input, Output, State, ctx, no_update
 from dash.exceptions import PreventUpdate
 
 from callbacks.common import USER_ERRORS, error_message, message
-from callbacks.data import data_summary
+from callbacks.data import CANCELLED_MARK, PANEL_OUTPUTS, panel_of
 from callbacks.render import ViewState, cluster_summary, full_figures
 from callbacks.zoom import zoom_caption
 from components import ids
@@ -18,10 +18,23 @@ from hclust import ClusteringError, clusters_at_height, clusters_for_k, elbow_k,
 from hclust.aids import INCONSISTENT
 from hclust.cut import clusters_inconsistent
 from hclust.estimate import Estimate, describe, estimate_tree
-from state.session_store import EXACT, TREE_MODES, DataRef, SessionStore
+from state.session_store import EXACT, TREE_MODES, DataRef, SessionExpiredError, SessionStore
 
 MAX_TRUNCATE_P = 500
-CANCELLED = "Cancelled. Still showing {method} linkage with the {metric} metric."
+FASTER = "an approximate tree (under Linkage) is much faster on large data."
+CANCELLED = (
+    "Cancelled: the new tree was not built, so the previous result is kept "
+    "({method} linkage, {metric} metric). To build it, choose it again; " + FASTER
+)
+CANCELLED_DATA = (
+    "Cancelled: {pending} was not loaded (its tree was not built), so the previous data is kept: '{shown}' "
+    "with its columns and options, {method} linkage and the {metric} metric. To cluster {pending}, "
+    "load it again; " + FASTER
+)
+CANCELLED_CHOICES = (
+    "Cancelled: the new choices for '{shown}' were not used (their tree was not built), so the previous "
+    "ones are kept, with {method} linkage and the {metric} metric. To use them, choose them again; " + FASTER
+)
 
 
 def cophenetic_text(value: float) -> tuple[str, str]:
@@ -72,6 +85,32 @@ def _view_outputs() -> list[Output]:
 
 N_VIEW_OUTPUTS = len(_view_outputs())
 
+# What a cancel writes back: the data panel, the linkage choices of the view on
+# screen and the message. (The "leaves shown" and "label merges above" boxes
+# are never written by the server, see components/widgets.py: number_input.)
+RESTORE_OUTPUTS = {
+    **PANEL_OUTPUTS,
+    "method": Output(ids.METHOD, "value"),
+    "metric": Output(ids.METRIC, "value"),
+    "tree_mode": Output(ids.TREE_MODE, "value", allow_duplicate=True),
+    "message": Output(ids.MESSAGE, "children", allow_duplicate=True),
+}
+
+
+def restore_reply(**values) -> tuple:
+    """The cancel callback's outputs in order; anything not named stays as it is."""
+    unknown = set(values) - set(RESTORE_OUTPUTS)
+    if unknown:
+        raise KeyError(f"not an output of the cancel callback: {sorted(unknown)}")
+    return tuple(values.get(name, no_update) for name in RESTORE_OUTPUTS)
+
+
+def cancelled_note(pending: str, shown: str, method: str, metric: str) -> str:
+    """The message after cancelling the tree of other data (``pending``): what is kept, and how to retry."""
+    if pending == shown:
+        return CANCELLED_CHOICES.format(shown=shown, method=method, metric=metric)
+    return CANCELLED_DATA.format(pending=pending, shown=shown, method=method, metric=metric)
+
 
 def register(app: Dash, store: SessionStore, settings: Settings) -> None:
     """Register the linkage callbacks on ``app``."""
@@ -102,8 +141,8 @@ def register(app: Dash, store: SessionStore, settings: Settings) -> None:
                 if estimate.seconds > settings.background_after_seconds:
                     job = {"view": view.to_store(), "previous": previous_view, "new_data": new_data}
                     return (*[no_update] * N_VIEW_OUTPUTS, job)
-            restored = new_data and bool(data_ref.get("restored"))
-            outputs = _show(store, settings, view, previous_view, new_data, restored)
+            cancelled = data_ref.get(CANCELLED_MARK) if new_data else None
+            outputs = _show(store, settings, view, previous_view, new_data, cancelled)
         except USER_ERRORS as error:
             # Keep everything on screen as it was; say what went wrong.
             return (*[no_update] * (N_VIEW_OUTPUTS - 1), error_message(error), no_update)
@@ -127,7 +166,7 @@ def register(app: Dash, store: SessionStore, settings: Settings) -> None:
         view = ViewState.from_store(job["view"])
 
         def report(fraction: float, stage: str) -> None:
-            set_progress((round(100 * fraction), f"{view.method} / {view.metric}: {stage}"))
+            set_progress((str(round(100 * fraction)), f"{view.method} / {view.metric}: {stage}"))
 
         try:
             store.tree(view.ref, view.method, view.metric, progress=report)
@@ -136,30 +175,30 @@ def register(app: Dash, store: SessionStore, settings: Settings) -> None:
             return (*[no_update] * (N_VIEW_OUTPUTS - 1), error_message(error))
 
     @app.callback(
-        Output(ids.DATA_REF, "data", allow_duplicate=True),
-        Output(ids.DATA_SUMMARY, "children", allow_duplicate=True),
-        Output(ids.DATASET, "value", allow_duplicate=True),
-        Output(ids.DATASET, "placeholder", allow_duplicate=True),
-        Output(ids.METHOD, "value"),
-        Output(ids.METRIC, "value"),
-        Output(ids.MESSAGE, "children", allow_duplicate=True),
+        *RESTORE_OUTPUTS.values(),
         Input(ids.JOB_CANCEL, "n_clicks"),
         State(ids.VIEW, "data"),
         State(ids.DATA_REF, "data"),
         prevent_initial_call=True,
     )
     def restore_after_cancel(_, view_data, data_ref):
+        # Back to the tree on screen (VIEW): its linkage choices and, if the cancelled
+        # job was for other data (DATA_REF), its dataset and the whole data panel.
         view = ViewState.from_store(view_data)
         if view is None:
             raise PreventUpdate
-        if DataRef.from_store(data_ref) == view.ref:
-            note = message(CANCELLED.format(method=view.method, metric=view.metric))
-            return no_update, no_update, no_update, no_update, view.method, view.metric, note
-        # The cancelled job was for new data: bring back the data on screen. The
-        # tree callback sees the mark and says that the job was cancelled.
-        dataset = store.dataset(view.ref)
-        restored = {**view.ref.to_store(), "restored": True}
-        return restored, data_summary(dataset), None, dataset.name, view.method, view.metric, no_update
+        linkage = {"method": view.method, "metric": view.metric, "tree_mode": view.tree_mode}
+        pending = DataRef.from_store(data_ref)
+        if pending == view.ref:  # the job was for another tree of the data on screen
+            return restore_reply(**linkage, message=message(CANCELLED.format(**linkage)))
+        try:
+            panel = panel_of(store, view.ref)
+        except USER_ERRORS as error:
+            # The panel keeps describing the pending data, which stays loaded.
+            return restore_reply(message=error_message(error, "Cancelled, but the previous data is gone: "))
+        # The tree callback sees the mark and says what was cancelled and what is kept.
+        restored = {**view.ref.to_store(), CANCELLED_MARK: _name_of(store, pending)}
+        return restore_reply(data_ref=restored, **panel, **linkage)
 
 
 def _requested_view(ref: DataRef, method, metric, p, annotate_above, tree_mode, previous_view) -> ViewState:
@@ -204,10 +243,27 @@ def _check_estimate(
     return estimate
 
 
+def _name_of(store: SessionStore, ref: DataRef | None) -> str:
+    """The name of a dataset, for a message (it may be gone already)."""
+    try:
+        return store.dataset(ref).name if ref is not None else "the new data"
+    except SessionExpiredError:
+        return "the new data"
+
+
 def _show(
-    store: SessionStore, settings: Settings, view: ViewState, previous_view, new_data: bool, restored: bool = False
+    store: SessionStore,
+    settings: Settings,
+    view: ViewState,
+    previous_view,
+    new_data: bool,
+    cancelled: str | None = None,
 ) -> tuple:
-    """All the view outputs for a tree that is (now) in the store."""
+    """All the view outputs for a tree that is (now) in the store.
+
+    ``cancelled`` names the data whose tree was cancelled when ``view`` is
+    the restored view (then the message says so instead of the data's notes).
+    """
     previous = ViewState.from_store(previous_view)
     ref = view.ref
     tree = store.tree(ref, view.method, view.metric)
@@ -216,8 +272,8 @@ def _show(
     view = view.with_cut(cut, slots)
     dendrogram, scatter, caption = full_figures(store, view, cut, slots, settings.webgl_threshold)
     notes = store.dataset(ref).notes if new_data else ()
-    if restored:
-        notes = (CANCELLED.format(method=view.method, metric=view.metric),)
+    if cancelled:
+        notes = (cancelled_note(cancelled, store.dataset(ref).name, view.method, view.metric),)
     coefficient, coefficient_note = cophenetic_text(tree.cophenetic)
     # An "approximate" mode on data no larger than its representatives gives the exact tree.
     approximate = view.tree_mode != EXACT and store.dataset(ref).n_samples > TREE_MODES[view.tree_mode][1]

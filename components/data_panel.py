@@ -69,32 +69,45 @@ def file_options() -> html.Details:
     """How an uploaded table is read: sheet, reading, feature and label columns, missing values.
 
     Hidden until a file is uploaded; the upload callback fills the menus.
+    It starts with :func:`blank_file_options`' values.
     """
+    blank = blank_file_options()
     return html.Details(
         id=ids.DATA_OPTIONS,
         className="data-options",
         open=True,
-        hidden=True,
+        hidden=blank["panel_hidden"],
         children=[
-            html.Summary(["Columns & options ", html.Span(id=ids.DATA_OPTIONS_TITLE, className="options-file")]),
+            html.Summary(
+                [
+                    "Columns & options ",
+                    html.Span(blank["panel_title"], id=ids.DATA_OPTIONS_TITLE, className="options-file"),
+                ]
+            ),
             html.Div(
                 id=ids.SHEET_FIELD,
-                hidden=True,
+                hidden=blank["sheet_hidden"],
                 children=field(
                     "Sheet",
-                    dcc.Dropdown(id=ids.SHEET, options=[], clearable=False, searchable=False),
+                    dcc.Dropdown(
+                        id=ids.SHEET,
+                        options=blank["sheet_menu"],
+                        value=blank["sheet"],
+                        clearable=False,
+                        searchable=False,
+                    ),
                     html_for=ids.SHEET,
                 ),
             ),
             html.Div(
                 id=ids.READ_AS_FIELD,
-                hidden=True,
+                hidden=blank["read_as_hidden"],
                 children=field(
                     "Read as",
                     dcc.RadioItems(
                         id=ids.READ_AS,
                         options=[{"label": label, "value": value} for value, label in READINGS.items()],
-                        value="observations",
+                        value=blank["read_as"],
                         inline=True,
                         className="choices",
                     ),
@@ -104,8 +117,8 @@ def file_options() -> html.Details:
                 "Features",
                 dcc.Dropdown(
                     id=ids.FEATURES,
-                    options=[],
-                    value=[],
+                    options=blank["feature_menu"],
+                    value=blank["features"],
                     multi=True,
                     closeOnSelect=False,
                     debounce=True,
@@ -116,7 +129,7 @@ def file_options() -> html.Details:
             ),
             field(
                 "Labels from",
-                dcc.Dropdown(id=ids.LABEL, options=label_menu([]), value=NO_LABEL, clearable=False),
+                dcc.Dropdown(id=ids.LABEL, options=blank["label_menu"], value=blank["label"], clearable=False),
                 html_for=ids.LABEL,
             ),
             html.Div(
@@ -126,7 +139,7 @@ def file_options() -> html.Details:
                     dcc.RadioItems(
                         id=ids.MISSING,
                         options=[{"label": label, "value": value} for value, label in MISSING_POLICIES.items()],
-                        value="drop",
+                        value=blank["missing"],
                         inline=True,
                         className="choices",
                     ),
@@ -134,6 +147,31 @@ def file_options() -> html.Details:
             ),
         ],
     )
+
+
+def blank_file_options() -> dict:
+    """The file options before any upload, and while a built-in example is loaded.
+
+    Returns
+    -------
+    dict
+        The panel's visibility, title, menus and values, keyed as the data
+        callbacks name their outputs (``features``, ``label_menu``, ...).
+    """
+    return {
+        "panel_hidden": True,
+        "panel_title": "",
+        "sheet_menu": [],
+        "sheet": None,
+        "sheet_hidden": True,
+        "read_as": "observations",
+        "read_as_hidden": True,
+        "feature_menu": [],
+        "features": [],
+        "label_menu": label_menu([]),
+        "label": NO_LABEL,
+        "missing": "drop",
+    }
 
 
 def feature_menu(numeric: tuple[str, ...], other: tuple[str, ...]) -> list[dict]:

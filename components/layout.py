@@ -229,7 +229,7 @@ def job_progress() -> html.Div:
         className="job-box",
         hidden=True,
         children=[
-            html.Progress(id=ids.JOB_PROGRESS, max=100, value=0),
+            html.Progress(id=ids.JOB_PROGRESS, max="100", value="0"),
             html.Span(id=ids.JOB_STATUS, className="job-status", children="Computing the tree…"),
             html.Button("Cancel", id=ids.JOB_CANCEL, className="button", n_clicks=0),
             html.Span("The current result stays until the new one is ready.", className="hint"),

@@ -6,15 +6,16 @@ from playwright.sync_api import Page, expect
 
 from config import Settings
 from factory import create_app
+from tests.browser.helpers import TRACK_REQUESTS_JS, settle
 
 pytestmark = pytest.mark.browser
 
 
 @pytest.fixture
 def big_csv(tmp_path):
-    """12,000 samples in 3 groups: several seconds of linkage and cophenetic correlation."""
+    """20,000 samples in 3 groups: a few seconds of linkage and cophenetic correlation."""
     rng = np.random.default_rng(1)
-    points = np.vstack([rng.normal(center, 1.0, size=(4000, 2)) for center in (0, 6, 12)])
+    points = np.vstack([rng.normal(center, 1.0, size=(6667, 2)) for center in (0, 6, 12)])
     path = tmp_path / "big.csv"
     np.savetxt(path, points, delimiter=",", header="a,b", comments="", fmt="%.5f")
     return path
@@ -24,6 +25,7 @@ def big_csv(tmp_path):
 def background_page(page: Page, serve, tmp_path):
     errors: list[str] = []
     page.on("console", lambda m: m.type == "error" and errors.append(m.text))
+    page.add_init_script(TRACK_REQUESTS_JS)
     page.goto(serve(create_app(Settings(cache_dir=tmp_path / "cache"))))
     expect(page.locator("#cophenetic")).to_have_text("0.98001", timeout=30_000)
     yield page
@@ -46,9 +48,24 @@ def test_cancelling_keeps_the_previous_result_and_menus(background_page: Page, b
     page = background_page
     page.locator("#upload input[type=file]").set_input_files(str(big_csv))
     expect(page.locator("#job-box")).to_be_visible(timeout=15_000)
+    expect(page.locator("#data-summary")).to_contain_text("big.csv")
+    expect(page.locator("#dataset")).to_contain_text("Uploaded: big.csv")
+    expect(page.locator("#feature-columns .dash-dropdown-value-item")).to_have_count(2)  # a, b
     page.get_by_role("button", name="Cancel").click()
     expect(page.locator("#job-box")).to_be_hidden(timeout=15_000)
-    expect(page.locator("#message")).to_contain_text("Cancelled")
+    expect(page.locator("#message")).to_contain_text("Cancelled: big.csv was not loaded")
+    settle(page)  # the restored controls trigger the data callbacks: they must change nothing
+    expect(page.locator("#message")).to_contain_text("the previous data is kept: 'Classic: 2 groups'")
     expect(page.locator("#cophenetic")).to_have_text("0.98001")
     expect(page.locator("#n-clusters")).to_have_value("2")
-    # TODO(integration): the data panel's summary and menus return to the classic data too.
+    # The data panel shows the classic example again, as before the upload.
+    summary = page.locator("#data-summary")
+    expect(summary).to_contain_text("Classic: 2 groups")
+    expect(summary).to_contain_text("150 samples × 2 features")
+    expect(summary).not_to_contain_text("big.csv")
+    expect(page.locator("#dataset")).to_contain_text("Classic: 2 groups (150 x 2)")
+    expect(page.locator("#dataset")).not_to_contain_text("Uploaded")
+    expect(page.locator("#data-options")).to_be_hidden()
+    expect(page.locator("#data-options-title")).to_have_text("")
+    expect(page.locator("#feature-columns .dash-dropdown-value-item")).to_have_count(0)  # no column of big.csv
+    expect(page.locator("#scaling input[value=none]")).to_be_checked()
