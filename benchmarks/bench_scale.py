@@ -405,7 +405,7 @@ class Page:
             profiler.disable()
         if "dendrogram" not in response:
             raise RuntimeError(f"the tree callback returned no figure: {response.get('message')}")
-        if response.get("tree-job-store", {}).get("data", "missing") is not None:
+        if isinstance(response.get("tree-job-store", {}).get("data"), dict):  # a job (None / absent: none)
             raise RuntimeError("the tree callback handed the tree to a background job")
         self.absorb(response)
         return {"tree_s": wall, "tree_cpu": cpu, "tree_raw": len(raw), "tree_gzip": len(gzip.compress(raw))}
@@ -454,7 +454,8 @@ def child_http(n: int, d: int, tree_mode: str, n_cuts: int, cache_dir: str, prof
     representatives = TREE_MODES[tree_mode]
     n_tree = n if representatives is None else min(n, representatives[1])
     result: dict = {"n": n, "d": d, "tree_mode": tree_mode, "base_mb": rss_mb(), "compress": bool(app.config.compress)}
-    result["estimate_s"] = estimate_tree(n_tree, d, LARGE_METHOD, METRIC).seconds
+    represented = n if n_tree < n else 0  # as the app's own check: the k-means step is part of the estimate
+    result["estimate_s"] = estimate_tree(n_tree, d, LARGE_METHOD, METRIC, representatives_of=represented).seconds
     page = Page(client, callbacks, SESSION, tree_mode)
     result.update(page.upload(features))
     timer.reset()
@@ -948,10 +949,16 @@ def print_first_view(results: list[dict]) -> None:
 # ---------------------------------------------------------------- main
 
 
+PARTS = ("linkage", "cophenet", "http")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="n = 1,000 and 10,000, d = 2 only (< 2 min)")
     parser.add_argument("--full", action="store_true", help="also the cophenetic correlation at n = 100,000")
+    parser.add_argument(
+        "--parts", nargs="+", choices=PARTS, default=list(PARTS), help="which tables to measure (default: all)"
+    )
     parser.add_argument("--profile", action="store_true", help="cProfile every cut series and tree request")
     args = parser.parse_args()
     sizes = SIZES_QUICK if args.quick else SIZES_FULL
@@ -973,19 +980,21 @@ def main() -> None:
         print(f"  n = {', '.join(fmt_b(n) for n in sizes)}; d = {', '.join(map(str, dims))}")
         sys.stdout.flush()
 
-        linkage_rows = bench_linkage(sizes, dims, scratch, args.quick)
-        print_linkage(linkage_rows)
-        print()
-        cophenet_rows = bench_cophenet(cophenet_sizes, dims, scratch, args.quick)
-        print_cophenet(cophenet_rows)
-        if not args.full and not args.quick:
-            # ~45 ns per pair at n = 100,000 (the first full run's tree request, table 4b).
-            print(f"  (n = 100,000 skipped: about {condensed_bytes(100_000) / 8 * 45e-9 / 60:.0f} min per d;"
-                  " run with --full)")  # fmt: skip
-        print()
-        http_results = bench_http(http_sizes, scratch, max(http_sizes), args.profile)
-        print_http(http_results)
-        print_first_view(http_results)
+        if "linkage" in args.parts:
+            print_linkage(bench_linkage(sizes, dims, scratch, args.quick))
+            print()
+        if "cophenet" in args.parts:
+            print_cophenet(bench_cophenet(cophenet_sizes, dims, scratch, args.quick))
+            if not args.full and not args.quick:
+                # ~5 ns per pair at n = 100,000 (row blocks on 2 cores, table 2 of a --full run).
+                print(f"  (n = 100,000 skipped: about {condensed_bytes(100_000) / 8 * 5e-9:.0f} s per d;"
+                      " run with --full)")  # fmt: skip
+            print()
+        http_results = []
+        if "http" in args.parts:
+            http_results = bench_http(http_sizes, scratch, max(http_sizes), args.profile)
+            print_http(http_results)
+            print_first_view(http_results)
 
     profiles = [h[key] for h in http_results for key in ("tree_profile", "cut_profile") if key in h]
     for text in profiles:

@@ -121,7 +121,7 @@ def linkage_from_distances(distances: np.ndarray, method: str, keep_input: bool 
     if method not in FASTCLUSTER_METHODS:
         return linkage(distances, method=method), ""
     pristine = distances if keep_input else None
-    linkage_matrix = fastcluster.linkage(distances, method=method, preserve_input=keep_input)
+    linkage_matrix = _fastcluster_linkage(distances, method, keep_input)
     if not has_tied_merges(linkage_matrix):
         return linkage_matrix, ""
     n = linkage_matrix.shape[0] + 1
@@ -130,6 +130,26 @@ def linkage_from_distances(distances: np.ndarray, method: str, keep_input: bool 
     if n <= SCIPY_TIE_FALLBACK_MAX_N:
         return linkage_matrix, NEEDS_SCIPY
     return linkage_matrix, _TIE_NOTE
+
+
+def _fastcluster_linkage(distances: np.ndarray, method: str, keep_input: bool) -> np.ndarray:
+    """``fastcluster.linkage`` on a condensed vector, without its wrapper's extra copy.
+
+    The wrapper starts with ``numpy.array(X)``, which copies the whole vector
+    (400 MB at n = 10,000) even with ``preserve_input=False``, and then copies
+    it again to preserve it. Its C entry point, ``fastcluster.linkage_wrap``,
+    takes the vector as it is; the wrapper is the fallback if a fastcluster
+    release no longer has it.
+    """
+    engine = getattr(fastcluster, "linkage_wrap", None)
+    codes = getattr(fastcluster, "mthidx", {})
+    usable = distances.dtype == np.float64 and distances.ndim == 1 and distances.flags.c_contiguous
+    if engine is None or method not in codes or not usable:
+        return fastcluster.linkage(distances, method=method, preserve_input=keep_input)
+    n = int(round((1 + math.sqrt(1 + 8 * distances.size)) / 2))
+    linkage_matrix = np.empty((n - 1, 4))
+    engine(n, distances.copy() if keep_input else distances, linkage_matrix, codes[method])
+    return linkage_matrix
 
 
 # Returned as the note when fastcluster consumed the input and SciPy is needed.

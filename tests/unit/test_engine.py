@@ -1,3 +1,4 @@
+import fastcluster
 import numpy as np
 import pytest
 from scipy.cluster.hierarchy import cophenet, leaves_list, linkage
@@ -5,7 +6,9 @@ from scipy.spatial.distance import pdist
 
 from hclust import build_tree
 from hclust.engine import (
+    FASTCLUSTER_METHODS,
     PARALLEL_MIN_N,
+    _fastcluster_linkage,
     _row_blocks,
     blockwise_cophenetic_correlation,
     condensed_distances,
@@ -134,3 +137,16 @@ def test_progress_of_build_tree_ends_at_one():
     build_tree(load_builtin("classic").features, "average", "cityblock", progress=lambda f, s: seen.append((f, s)))
     assert seen[-1] == (1.0, "done")
     assert [f for f, _ in seen] == sorted(f for f, _ in seen)
+
+
+@pytest.mark.parametrize("method", sorted(FASTCLUSTER_METHODS))
+@pytest.mark.parametrize("keep_input", [True, False])
+def test_fastcluster_without_its_wrapper_copy_gives_the_wrappers_tree(method, keep_input):
+    distances = pdist(np.random.default_rng(9).normal(size=(300, 3)))
+    expected = fastcluster.linkage(distances, method=method)
+    given = distances.copy()
+
+    got = _fastcluster_linkage(given, method, keep_input)
+
+    assert np.array_equal(got, expected)
+    assert np.array_equal(given, distances) == keep_input or method == "single"  # single never writes
