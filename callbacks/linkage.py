@@ -139,7 +139,12 @@ def register(app: Dash, store: SessionStore, settings: Settings) -> None:
             if not store.has_tree(ref, method, metric):
                 estimate = _check_estimate(store, ref, method, metric, view.tree_mode, settings)
                 if estimate.seconds > settings.background_after_seconds:
-                    job = {"view": view.to_store(), "previous": previous_view, "new_data": new_data}
+                    job = {
+                        "view": view.to_store(),
+                        "previous": previous_view,
+                        "new_data": new_data,
+                        "estimate": describe(estimate),
+                    }
                     return (*[no_update] * N_VIEW_OUTPUTS, job)
             cancelled = data_ref.get(CANCELLED_MARK) if new_data else None
             outputs = _show(store, settings, view, previous_view, new_data, cancelled)
@@ -164,9 +169,11 @@ def register(app: Dash, store: SessionStore, settings: Settings) -> None:
         if not job:
             raise PreventUpdate  # cleared by a quicker request: just cancel the old job
         view = ViewState.from_store(job["view"])
+        # The linkage step reports no progress of its own: the estimate says how long to expect.
+        expected = f" · estimate {job['estimate']}" if job.get("estimate") else ""
 
         def report(fraction: float, stage: str) -> None:
-            set_progress((str(round(100 * fraction)), f"{view.method} / {view.metric}: {stage}"))
+            set_progress((str(round(100 * fraction)), f"{view.method} / {view.metric}: {stage}{expected}"))
 
         try:
             store.tree(view.ref, view.method, view.metric, progress=report)

@@ -184,9 +184,9 @@ def cluster_summary(cut: Cut, slots: np.ndarray) -> html.Div:
     shapes = scatter_fig.cluster_symbols(slots)
     chips = [
         html.Span(
-            [cluster_swatch(int(slots[cluster - 1]), int(shapes[cluster - 1])), f"{cluster}: {size}"],
+            [cluster_swatch(int(slots[cluster - 1]), int(shapes[cluster - 1])), f"{cluster}: {size:,}"],
             className="chip",
-            title=f"cluster {cluster}: {size} samples",
+            title=f"cluster {cluster}: {size:,} samples",
         )
         for cluster, size in list(sizes.items())[:MAX_CHIPS]
     ]

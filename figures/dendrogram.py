@@ -30,6 +30,20 @@ LEAF_TRACE = N_COLOR_TRACES + 2
 FigureUpdates = dict[tuple, object]
 
 
+# More characters than this across the leaf labels and they are turned on their side.
+MAX_UPRIGHT_LABEL_CHARS = 60
+
+
+def height_label(height: float) -> str:
+    """A merge height as a short label: three significant digits, and no exponent up to a billion.
+
+    Examples: ``9.84``, ``180``, ``1,550``, ``0.00123``.
+    """
+    if abs(height) >= 1000 and abs(height) < 1e9:
+        return f"{height:,.0f}"
+    return f"{height:.3g}"
+
+
 def dendrogram_figure(
     tree: Tree,
     geometry: DendrogramGeometry,
@@ -99,7 +113,7 @@ def dendrogram_figure(
             y=heights,
             mode="markers+text",
             marker={"color": np.where(annotated, "#374151", "rgba(0,0,0,0)"), "size": 8},
-            text=[f"{h:.3g}" if show else "" for h, show in zip(heights, annotated)],
+            text=[height_label(h) if show else "" for h, show in zip(heights, annotated)],
             textposition="top center",
             textfont={"size": 14, "color": "#374151"},
             customdata=sizes,
@@ -127,7 +141,8 @@ def dendrogram_figure(
     )
     figure = go.Figure(traces)
     top = float(heights.max()) if heights.size else 1.0
-    many = geometry.leaf_x.size > 24
+    # Upright leaf labels only while they fit side by side: "(6047)(5950)" must not run together.
+    many = geometry.leaf_x.size > 24 or sum(len(text) + 1 for text in geometry.leaf_text) > MAX_UPRIGHT_LABEL_CHARS
     figure.update_layout(
         base_layout(
             margin={"l": 70, "r": 20, "t": 20, "b": 90 if many else 60},

@@ -38,6 +38,9 @@ def test_a_long_tree_shows_progress_then_the_result(background_page: Page, big_c
     expect(page.locator("#job-box")).to_be_visible(timeout=15_000)
     # The bar moves while the previous result stays on screen.
     page.wait_for_function("() => +document.querySelector('#job-progress').value > 0", timeout=30_000)
+    # The linkage step has no progress of its own: the status gives the estimate.
+    expect(page.locator("#job-status")).to_contain_text("ward / euclidean: ")
+    expect(page.locator("#job-status")).to_contain_text(" · estimate about ")
     expect(page.locator("#cophenetic")).to_have_text("0.98001")
     expect(page.locator("#job-box")).to_be_hidden(timeout=120_000)
     expect(page.locator("#n-clusters")).to_have_value("3")
