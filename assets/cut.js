@@ -16,6 +16,39 @@ function onSelectableTrace(clickData) {
   );
 }
 
+// Neither click of a double-click (which zooms back out) may move the cut.
+// Plotly's own rule: two presses within doubleClickDelay make a double-click.
+// Presses on the dendrogram are timed here from page load (a callback runs
+// too late to watch for them), and a click waits out that delay: it counts
+// only if no other press came within the delay of the last one.
+const DENDROGRAM_ID = "dendrogram";
+const recentPresses = [];
+
+document.addEventListener(
+  "mousedown",
+  (event) => {
+    if (event.target instanceof Element && event.target.closest("#" + DENDROGRAM_ID)) {
+      recentPresses.push(performance.now());
+      if (recentPresses.length > 8) {
+        recentPresses.shift();
+      }
+    }
+  },
+  true,
+);
+
+function unlessDoubleClick(value, instead) {
+  const gd = document.querySelector("#" + DENDROGRAM_ID + " .js-plotly-plot");
+  const delay = (gd && gd._context && gd._context.doubleClickDelay) || 300;
+  const pressedAt = recentPresses.length ? recentPresses[recentPresses.length - 1] : performance.now();
+  return new Promise((resolve) => {
+    setTimeout(() => {
+      const paired = recentPresses.some((t) => t !== pressedAt && Math.abs(t - pressedAt) <= delay);
+      resolve(paired ? instead : value);
+    }, delay + 50);
+  });
+}
+
 window.dash_clientside = Object.assign({}, window.dash_clientside, {
   hclust: {
     graphCut: function (relayoutData, clickData) {
@@ -32,7 +65,7 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
           y = clickData.points[0].y;
         }
         if (typeof y === "number" && isFinite(y)) {
-          return [{ y: y, source: "click", t: Date.now() }, noUpdate];
+          return unlessDoubleClick([{ y: y, source: "click", t: Date.now() }, noUpdate], [noUpdate, noUpdate]);
         }
       }
       if (triggered.some((p) => p.endsWith(".relayoutData")) && relayoutData) {

@@ -56,6 +56,10 @@ def test_zooming_into_a_branch_shows_more_of_it_and_double_click_restores(app_pa
         ):
             break
     expect(page.locator("#dendrogram-caption")).to_have_text("")
+    # The double-click's first click did not move the cut to where it landed (height 5).
+    settle(page)
+    expect(page.locator("#cut-height")).to_have_value("100")
+    expect(page.locator("#n-clusters")).to_have_value("2")
     assert wait_for_graph(
         page,
         "dendrogram",
