@@ -124,136 +124,108 @@ def criterion_controls() -> list[html.Div]:
 
 
 def _elbow_tab() -> html.Div:
-    return html.Div(
-        className="aid",
-        children=[
+    return _aid(
+        [
             _graph(ids.ELBOW_GRAPH),
-            html.Div(
-                className="aid-side",
-                children=[
-                    _control(
-                        "Last merges (N)",
-                        number_input(ids.ELBOW_MERGES, min=3, max=MAX_ELBOW_MERGES, step=1, value=DEFAULT_ELBOW_MERGES),
-                        ids.ELBOW_MERGES,
-                    ),
-                    html.P(
-                        [
-                            "The last N merge heights, highest first, and their second difference, the ",
-                            html.B("acceleration"),
-                            ". The elbow is where the heights jump most sharply: k = argmax(acceleration) + 2.",
-                        ]
-                    ),
-                    html.Div(id=ids.ELBOW_NOTE, className="aid-result", role="status"),
-                    html.P([html.B("Can mislead: "), ELBOW_WEAKNESS], className="caveat"),
-                ],
+        ],
+        [
+            _control(
+                "Last merges (N)",
+                number_input(ids.ELBOW_MERGES, min=3, max=MAX_ELBOW_MERGES, step=1, value=DEFAULT_ELBOW_MERGES),
             ),
+            html.P(
+                [
+                    "The last N merge heights, highest first, and their second difference, the ",
+                    html.B("acceleration"),
+                    ". The elbow is where the heights jump most sharply: k = argmax(acceleration) + 2.",
+                ]
+            ),
+            html.Div(id=ids.ELBOW_NOTE, className="aid-result", role="status"),
+            html.P([html.B("Can mislead: "), ELBOW_WEAKNESS], className="caveat"),
         ],
     )
 
 
 def _inconsistency_tab() -> html.Div:
-    return html.Div(
-        className="aid",
-        children=[
+    return _aid(
+        [
             html.Div(id=ids.INCONSISTENCY_TABLE, className="aid-table"),
-            html.Div(
-                className="aid-side",
-                children=[
-                    _control(
-                        "Depth",
-                        number_input(
-                            ids.INCONSISTENCY_DEPTH,
-                            min=1,
-                            max=MAX_INCONSISTENCY_DEPTH,
-                            step=1,
-                            value=DEFAULT_INCONSISTENCY_DEPTH,
-                        ),
-                        ids.INCONSISTENCY_DEPTH,
-                    ),
-                    html.P(
-                        [
-                            html.Code("inconsistent(Z, depth)"),
-                            " compares each merge with the links up to depth levels below it: "
-                            "coefficient = (height − mean) / std. ",
-                            "Rows the current cut splits are marked ✂.",
-                        ]
-                    ),
-                    html.P(
-                        [
-                            html.B("Depends strongly on depth: "),
-                            f"at depth 2 no coefficient can exceed {max_coefficient(2):.4f}, "
-                            f"at depth 3 {max_coefficient(3):.4f}. ",
-                            "To cut by it, choose “inconsistent” under Cut by, above.",
-                        ],
-                        className="caveat",
-                    ),
+        ],
+        [
+            _control(
+                "Depth",
+                number_input(
+                    ids.INCONSISTENCY_DEPTH,
+                    min=1,
+                    max=MAX_INCONSISTENCY_DEPTH,
+                    step=1,
+                    value=DEFAULT_INCONSISTENCY_DEPTH,
+                ),
+            ),
+            html.P(
+                [
+                    html.Code("inconsistent(Z, depth)"),
+                    " compares each merge with the links up to depth levels below it: "
+                    "coefficient = (height − mean) / std. ",
+                    "Rows the current cut splits are marked ✂.",
+                ]
+            ),
+            html.P(
+                [
+                    html.B("Depends strongly on depth: "),
+                    f"at depth 2 no coefficient can exceed {max_coefficient(2):.4f}, "
+                    f"at depth 3 {max_coefficient(3):.4f}. ",
+                    "To cut by it, choose “inconsistent” under Cut by, above.",
                 ],
+                className="caveat",
             ),
         ],
     )
 
 
 def _silhouette_tab() -> html.Div:
-    return html.Div(
-        className="aid",
-        children=[
+    return _aid(
+        [
             _graph(ids.SILHOUETTE_GRAPH),
             _graph(ids.SILHOUETTE_CLUSTERS),
-            html.Div(
-                className="aid-side",
-                children=[
-                    _control(
-                        "Largest k",
-                        number_input(ids.SILHOUETTE_MAX_K, min=2, max=MAX_SWEEP_K, step=1, value=DEFAULT_MAX_K),
-                        ids.SILHOUETTE_MAX_K,
-                    ),
-                    html.P(
-                        "How much closer each sample is to its own cluster than to the next one "
-                        "(1 best, 0 on a border, below 0 probably in the wrong cluster), with the linkage's metric. "
-                        "Left: the mean for each k (maxclust cuts); right: each cluster of the current cut."
-                    ),
-                    dcc.Loading(
-                        html.Div(id=ids.SILHOUETTE_NOTE, className="aid-result", role="status"),
-                        delay_show=LOADING_DELAY_MS,
-                        type="dot",
-                    ),
-                ],
+        ],
+        [
+            _control(
+                "Largest k",
+                number_input(ids.SILHOUETTE_MAX_K, min=2, max=MAX_SWEEP_K, step=1, value=DEFAULT_MAX_K),
             ),
+            html.P(
+                "How much closer each sample is to its own cluster than to the next one "
+                "(1 best, 0 on a border, below 0 probably in the wrong cluster), with the linkage's metric. "
+                "Left: the mean for each k (maxclust cuts); right: each cluster of the current cut."
+            ),
+            _loading_result(ids.SILHOUETTE_NOTE),
         ],
     )
 
 
 def _kmeans_tab() -> html.Div:
-    return html.Div(
-        className="aid",
-        children=[
+    return _aid(
+        [
             _graph(ids.KMEANS_GRAPH),
-            html.Div(
-                className="aid-side",
-                children=[
-                    _control(
-                        "Largest k",
-                        number_input(ids.KMEANS_MAX_K, min=2, max=MAX_SWEEP_K, step=1, value=DEFAULT_MAX_K),
-                        ids.KMEANS_MAX_K,
-                    ),
-                    dcc.Checklist(
-                        id=ids.KMEANS_COLOR,
-                        options=[{"label": " Color the scatter by k-means", "value": "on"}],
-                        value=[],
-                        className="switch",
-                        inputClassName="switch-input",
-                    ),
-                    dcc.Loading(
-                        html.Div(id=ids.KMEANS_SUMMARY, className="aid-result", role="status"),
-                        delay_show=LOADING_DELAY_MS,
-                        type="dot",
-                    ),
-                    html.P(
-                        "k-means' own way to choose k: the total squared error falls as k grows; "
-                        "look for the bend. k-means always uses euclidean distance, whatever the linkage's metric.",
-                        className="caveat",
-                    ),
-                ],
+        ],
+        [
+            _control(
+                "Largest k",
+                number_input(ids.KMEANS_MAX_K, min=2, max=MAX_SWEEP_K, step=1, value=DEFAULT_MAX_K),
+            ),
+            dcc.Checklist(
+                id=ids.KMEANS_COLOR,
+                options=[{"label": " Color the scatter by k-means", "value": "on"}],
+                value=[],
+                className="switch",
+                inputClassName="switch-input",
+            ),
+            _loading_result(ids.KMEANS_SUMMARY),
+            html.P(
+                "k-means' own way to choose k: the total squared error falls as k grows; "
+                "look for the bend. k-means always uses euclidean distance, whatever the linkage's metric.",
+                className="caveat",
             ),
         ],
     )
@@ -268,8 +240,20 @@ def _graph(component_id: str) -> dcc.Loading:
     )
 
 
-def _control(label: str, control, html_for: str) -> html.Div:
-    return html.Div(className="aid-control", children=[html.Label(label, htmlFor=html_for), control])
+def _control(label: str, control) -> html.Div:
+    return html.Div(className="aid-control", children=[html.Label(label, htmlFor=control.id), control])
+
+
+def _aid(main: list, side: list) -> html.Div:
+    """One aid's tab: its graphs or table, and beside them its controls and notes."""
+    return html.Div(className="aid", children=[*main, html.Div(className="aid-side", children=side)])
+
+
+def _loading_result(component_id: str) -> dcc.Loading:
+    """An aid's result line, with a spinner while it is computed."""
+    return dcc.Loading(
+        html.Div(id=component_id, className="aid-result", role="status"), delay_show=LOADING_DELAY_MS, type="dot"
+    )
 
 
 def inconsistency_table_view(table, split, threshold: float | None) -> html.Div:
