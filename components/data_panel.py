@@ -53,13 +53,7 @@ def data_controls(max_upload_mb: int) -> html.Section:
             file_options(),
             field(
                 "Scaling",
-                dcc.RadioItems(
-                    id=ids.SCALING,
-                    options=[{"label": label, "value": value} for value, label in SCALINGS.items()],
-                    value="none",
-                    inline=True,
-                    className="choices",
-                ),
+                _choices(ids.SCALING, SCALINGS, "none"),
             ),
         ],
     )
@@ -104,13 +98,7 @@ def file_options() -> html.Details:
                 hidden=blank["read_as_hidden"],
                 children=field(
                     "Read as",
-                    dcc.RadioItems(
-                        id=ids.READ_AS,
-                        options=[{"label": label, "value": value} for value, label in READINGS.items()],
-                        value=blank["read_as"],
-                        inline=True,
-                        className="choices",
-                    ),
+                    _choices(ids.READ_AS, READINGS, blank["read_as"]),
                 ),
             ),
             field(
@@ -136,13 +124,7 @@ def file_options() -> html.Details:
                 className="missing-field",  # hidden by CSS while the table is read as distances
                 children=field(
                     "Missing values",
-                    dcc.RadioItems(
-                        id=ids.MISSING,
-                        options=[{"label": label, "value": value} for value, label in MISSING_POLICIES.items()],
-                        value=blank["missing"],
-                        inline=True,
-                        className="choices",
-                    ),
+                    _choices(ids.MISSING, MISSING_POLICIES, blank["missing"]),
                 ),
             ),
         ],
@@ -190,3 +172,14 @@ def label_menu(columns: list[str]) -> list[dict]:
 def sheet_menu(sheets: tuple[str, ...]) -> list[dict]:
     """One option per sheet of a workbook."""
     return [{"label": s, "value": s} for s in sheets]
+
+
+def _choices(component_id: str, table: dict[str, str], value: str) -> dcc.RadioItems:
+    """Inline radio buttons for one option table (value -> label)."""
+    return dcc.RadioItems(
+        id=component_id,
+        options=[{"label": label, "value": key} for key, label in table.items()],
+        value=value,
+        inline=True,
+        className="choices",
+    )
