@@ -46,6 +46,21 @@ VECTOR_METHODS = frozenset({"single", "ward"})
 MONOTONIC_METHODS = frozenset({"single", "complete", "average", "weighted", "ward"})
 
 
+# Up to this many samples SciPy's cophenet (n^2 memory) computes the cophenetic
+# correlation; above it a monotonic tree gets the blockwise one.
+DIRECT_COPHENETIC_MAX_N = 1000
+
+
+def uses_blockwise_cophenetic(method: str, n: int, direct_max_n: int = DIRECT_COPHENETIC_MAX_N) -> bool:
+    """True when a tree of observations gets the blockwise cophenetic correlation.
+
+    Then nothing needs the distance vector after the linkage, so fastcluster
+    may consume it in place. (Precomputed distances always take SciPy's
+    ``cophenet`` with the given vector.)
+    """
+    return method in MONOTONIC_METHODS and n > direct_max_n
+
+
 @dataclass(frozen=True)
 class EnginePlan:
     """How a tree will be computed.

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 
-from hclust.engine import MONOTONIC_METHODS, plan_engine
+from hclust.engine import DIRECT_COPHENETIC_MAX_N, plan_engine, uses_blockwise_cophenetic
 
 # Nanoseconds per pair of samples, measured on this project's 2-core
 # machines (see benchmarks/); d is the number of features. Estimates, not
@@ -45,7 +45,12 @@ class Estimate:
 
 
 def estimate_tree(
-    n: int, d: int, method: str, metric: str, direct_cophenetic_max_n: int = 1000, representatives_of: int = 0
+    n: int,
+    d: int,
+    method: str,
+    metric: str,
+    direct_cophenetic_max_n: int = DIRECT_COPHENETIC_MAX_N,
+    representatives_of: int = 0,
 ) -> Estimate:
     """Estimate the cost of ``build_tree`` on n samples with d features.
 
@@ -56,7 +61,7 @@ def estimate_tree(
     method, metric : str
     direct_cophenetic_max_n : int
         Above this n, monotonic trees use the blockwise cophenetic
-        correlation (see :data:`hclust.tree.DIRECT_COPHENETIC_MAX_N`).
+        correlation (see :data:`hclust.engine.DIRECT_COPHENETIC_MAX_N`).
     representatives_of : int
         For an approximate tree: the number of samples the n
         representatives stand for (adds the k-means step); 0 for exact.
@@ -67,6 +72,7 @@ def estimate_tree(
     """
     pairs = n * (n - 1) / 2
     plan = plan_engine(method, metric)
+    blockwise = metric != "precomputed" and uses_blockwise_cophenetic(method, n, direct_cophenetic_max_n)
     seconds = 0.0
     peak = 3 * n * max(d, 1) * 8 + 200 * n  # observations, tree and its per-node arrays
     if plan.needs_distance_matrix:
@@ -74,12 +80,12 @@ def estimate_tree(
             seconds += pairs * (_NS_DISTANCES[0] + _NS_DISTANCES[1] * d) * 1e-9
         # The distance vector, and a working copy unless fastcluster may consume
         # it in place (when the blockwise cophenetic correlation follows).
-        in_place = plan.engine.startswith("fastcluster") and method in MONOTONIC_METHODS and n > direct_cophenetic_max_n
+        in_place = blockwise and plan.engine.startswith("fastcluster")
         peak += (1 if in_place else 2) * pairs * _BYTES_PER_PAIR
         seconds += pairs * (_NS_FASTCLUSTER if plan.engine.startswith("fastcluster") else _NS_SCIPY) * 1e-9
     else:
         seconds += pairs * (_NS_VECTOR[0] + _NS_VECTOR[1] * d) * 1e-9
-    if method in MONOTONIC_METHODS and n > direct_cophenetic_max_n and metric != "precomputed":
+    if blockwise:
         seconds += pairs * (_NS_COPHENETIC_BLOCKWISE[0] + _NS_COPHENETIC_BLOCKWISE[1] * d) * 1e-9
     else:
         seconds += pairs * _NS_COPHENETIC_DIRECT * 1e-9

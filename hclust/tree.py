@@ -10,7 +10,6 @@ from scipy.cluster.hierarchy import leaves_list, maxdists
 from scipy.spatial.distance import pdist
 
 from hclust.engine import (
-    MONOTONIC_METHODS,
     NEEDS_SCIPY,
     blockwise_cophenetic_correlation,
     condensed_distances,
@@ -18,6 +17,7 @@ from hclust.engine import (
     linkage_from_distances,
     linkage_from_observations,
     plan_engine,
+    uses_blockwise_cophenetic,
 )
 from hclust.errors import ClusteringError
 from hclust.options import LINKAGE_METHODS, validate_choice
@@ -25,7 +25,6 @@ from hclust.options import LINKAGE_METHODS, validate_choice
 _MAX_NAMED_ROWS = 5
 # Up to this many samples the cophenetic correlation uses SciPy directly
 # (fast, but it holds two n^2 / 2 arrays); above it, the blockwise version.
-DIRECT_COPHENETIC_MAX_N = 1000
 Progress = Callable[[float, str], None]
 
 
@@ -230,7 +229,7 @@ def build_tree(features: np.ndarray, method: str, metric: str, progress: Progres
         distances = pairwise_distances(observations, metric)
         report(0.25, f"linking with {plan.engine}")
         # Past the direct cophenetic size the vector is not needed again: let the engine consume it.
-        keep = n <= DIRECT_COPHENETIC_MAX_N or method not in MONOTONIC_METHODS
+        keep = not uses_blockwise_cophenetic(method, n)
         linkage_matrix, engine_note = linkage_from_distances(distances, method, keep_input=keep)
         if engine_note == NEEDS_SCIPY:  # tied merges: SciPy's own tree, from fresh distances
             linkage_matrix, engine_note = linkage_from_distances(pairwise_distances(observations, metric), method)
@@ -242,7 +241,7 @@ def build_tree(features: np.ndarray, method: str, metric: str, progress: Progres
         linkage_matrix, engine_note = linkage_from_observations(observations, method)
     tree = replace(tree_from_linkage(linkage_matrix, method, metric, float("nan")), note=engine_note)
     report(0.6, "computing the cophenetic correlation")
-    if method in MONOTONIC_METHODS and n > DIRECT_COPHENETIC_MAX_N:
+    if uses_blockwise_cophenetic(method, n):
         coefficient = blockwise_cophenetic_correlation(
             observations, linkage_matrix, tree.leaf_order, metric, progress=_scaled(report, 0.6, 1.0)
         )

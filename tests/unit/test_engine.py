@@ -6,6 +6,7 @@ from scipy.spatial.distance import pdist
 
 from hclust import build_tree
 from hclust.engine import (
+    DIRECT_COPHENETIC_MAX_N,
     FASTCLUSTER_METHODS,
     PARALLEL_MIN_N,
     _fastcluster_linkage,
@@ -18,7 +19,6 @@ from hclust.engine import (
     plan_engine,
 )
 from hclust.options import METRICS
-from hclust.tree import DIRECT_COPHENETIC_MAX_N
 from loaders import load_builtin
 
 

@@ -23,3 +23,10 @@ def test_a_consumed_distance_vector_counts_once():
 
 def test_ward_on_euclidean_data_never_counts_a_distance_vector():
     assert estimate_tree(100_000, 16, "ward", "euclidean").peak_bytes < 100e6
+
+
+def test_precomputed_distances_are_kept_for_scipys_cophenet():
+    """A distance matrix upload keeps its vector (SciPy's cophenet needs it): no in-place saving."""
+    vector = 8 * 5_000 * 4_999 / 2
+
+    assert estimate_tree(5_000, 0, "complete", "precomputed").peak_bytes >= 3 * vector
