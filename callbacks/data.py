@@ -40,7 +40,7 @@ from loaders import (
     prepare,
     with_scaling,
 )
-from state.session_store import DataRef, SessionExpiredError, SessionStore
+from state.session_store import DataRef, SessionStore
 
 RETRY_HINT = "The current data stays on screen; change the choices under Columns & options to try again."
 CANCELLED_MARK = "cancelled"
@@ -199,7 +199,7 @@ def panel_of(store: SessionStore, ref: DataRef) -> dict:
             "table_ref": None,
             "scaling": provenance.get("scaling", "none"),
         }
-    source = store.memo(ref, _source_parts(dataset), _not_stored)
+    source = store.recall(ref, _source_parts(dataset))
     table = store.table(ref.session_id, source["table"])
     options = LoadOptions(
         feature_columns=tuple(provenance["feature_columns"]),
@@ -225,7 +225,7 @@ def put_file_dataset(store: SessionStore, session_id: str, dataset: Dataset, tab
     :func:`panel_of` bring the whole panel back for this dataset.
     """
     ref = store.put_dataset(session_id, dataset)
-    store.memo(ref, _source_parts(dataset), lambda: {"table": table.key, "scaling": scaling or "none"})
+    store.remember(ref, _source_parts(dataset), {"table": table.key, "scaling": scaling or "none"})
     return ref
 
 
@@ -243,13 +243,9 @@ def reloads_restored(store: SessionStore, data_ref: dict | None, dataset: Datase
 
 
 def _source_parts(dataset: Dataset) -> tuple[str, str]:
-    """The memo key of a file dataset's source record: one per distinct provenance of the same data."""
+    """The key of a file dataset's source record: one per distinct provenance of the same data."""
     provenance = json.dumps(dataset.provenance, sort_keys=True, default=str)
     return "file-source", hashlib.sha256(provenance.encode()).hexdigest()[:16]
-
-
-def _not_stored():
-    raise SessionExpiredError()
 
 
 def _table_ref(table: Table) -> dict:

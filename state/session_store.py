@@ -200,6 +200,30 @@ class SessionStore:
         """
         return self._memo(ref, parts, compute)
 
+    def remember(self, ref: DataRef, parts: tuple[str, ...], value) -> None:
+        """Store a small record about a dataset (the latest write wins); see :meth:`recall`.
+
+        Parameters
+        ----------
+        ref : DataRef
+            The dataset the record belongs to (it expires with the session).
+        parts : tuple of str
+            The record's key, its first part naming the kind of record.
+        value : object
+            Anything picklable but None.
+        """
+        self._cache.set(self._key(ref, *parts), value, expire=self._ttl)
+
+    def recall(self, ref: DataRef, parts: tuple[str, ...]):
+        """A record stored by :meth:`remember`.
+
+        Raises
+        ------
+        SessionExpiredError
+            If there is no such record (never written, or expired).
+        """
+        return self._get(self._key(ref, *parts))
+
     def _memo(self, ref: DataRef, parts: tuple[str, ...], compute: Callable[[], T]) -> T:
         key = self._key(ref, *parts)
         value = self._cache.get(key)
