@@ -49,7 +49,7 @@ from config import Settings  # noqa: E402
 from factory import create_app  # noqa: E402
 from hclust.estimate import describe, estimate_tree  # noqa: E402
 from tests.browser.helpers import TRACK_REQUESTS_JS, to_page  # noqa: E402
-from tests.conftest import CHROMIUM, _ServerThread  # noqa: E402
+from tests.conftest import CHROMIUM, ServerThread  # noqa: E402
 
 SCIPY_MAX_N = 20_000  # 2 distance vectors of 1.6 GB each at 20,000; far beyond at 50,000
 MODE_LABELS = {"exact": "exact (as SciPy)", "kmeans-2000": "approximate: 2,000 k-means"}
@@ -102,7 +102,7 @@ def choose_tree_mode(page, mode: str) -> None:
 
 def measure(browser, csv: Path, n: int, mode: str, cache_dir: Path, timeout_s: float) -> dict:
     app = create_app(Settings(cache_dir=cache_dir, max_upload_mb=500))
-    server = _ServerThread(app.server)
+    server = ServerThread(app.server)
     server.start()
     context = browser.new_context(viewport={"width": 1440, "height": 900})
     page = context.new_page()

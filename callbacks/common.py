@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dash import Patch, html
+from dash import Patch, html, no_update
 
 from hclust import ClusteringError
 from loaders import DataError
@@ -39,3 +39,26 @@ def patch_from(updates: dict[tuple, object]) -> Patch:
             target = target[key]
         target[path[-1]] = value
     return patch
+
+
+def reply_in_order(outputs: dict, values: dict, callback: str) -> tuple:
+    """A callback's return value from named outputs: anything not named stays as it is.
+
+    Parameters
+    ----------
+    outputs : dict
+        Output name -> ``dash.Output``, in the callback's order.
+    values : dict
+        The outputs to set, by name.
+    callback : str
+        The callback's name, for the error on an unknown output.
+
+    Raises
+    ------
+    KeyError
+        If ``values`` names an output the callback does not have.
+    """
+    unknown = set(values) - set(outputs)
+    if unknown:
+        raise KeyError(f"not an output of the {callback} callback: {sorted(unknown)}")
+    return tuple(values.get(name, no_update) for name in outputs)

@@ -23,7 +23,7 @@ import json
 from dash import Dash, Input, Output, State, ctx, html, no_update
 from dash.exceptions import PreventUpdate
 
-from callbacks.common import USER_ERRORS, error_message, message
+from callbacks.common import USER_ERRORS, error_message, message, reply_in_order
 from callbacks.options import values_for_data
 from components import ids
 from components.data_panel import NO_LABEL, blank_file_options, feature_menu, label_menu, sheet_menu
@@ -254,10 +254,7 @@ def _table_ref(table: Table) -> dict:
 
 def file_reply(**values) -> tuple:
     """The file callback's outputs in order; anything not named stays as it is."""
-    unknown = set(values) - set(FILE_OUTPUTS)
-    if unknown:
-        raise KeyError(f"not an output of the file callback: {sorted(unknown)}")
-    return tuple(values.get(name, no_update) for name in FILE_OUTPUTS)
+    return reply_in_order(FILE_OUTPUTS, values, "file")
 
 
 def register(app: Dash, store: SessionStore, settings: Settings) -> None:

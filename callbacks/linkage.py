@@ -8,7 +8,7 @@ from dataclasses import replace
 from dash import Dash, Input, Output, State, ctx, no_update
 from dash.exceptions import PreventUpdate
 
-from callbacks.common import USER_ERRORS, error_message, message
+from callbacks.common import USER_ERRORS, error_message, message, reply_in_order
 from callbacks.data import CANCELLED_MARK, PANEL_OUTPUTS, panel_of
 from callbacks.render import ViewState, cluster_summary, full_figures
 from callbacks.zoom import zoom_caption
@@ -99,10 +99,7 @@ RESTORE_OUTPUTS = {
 
 def restore_reply(**values) -> tuple:
     """The cancel callback's outputs in order; anything not named stays as it is."""
-    unknown = set(values) - set(RESTORE_OUTPUTS)
-    if unknown:
-        raise KeyError(f"not an output of the cancel callback: {sorted(unknown)}")
-    return tuple(values.get(name, no_update) for name in RESTORE_OUTPUTS)
+    return reply_in_order(RESTORE_OUTPUTS, values, "cancel")
 
 
 def cancelled_note(pending: str, shown: str, method: str, metric: str) -> str:

@@ -53,7 +53,9 @@ def browser_context_args(browser_context_args):
     return {**browser_context_args, "viewport": {"width": 1440, "height": 900}}
 
 
-class _ServerThread(threading.Thread):
+class ServerThread(threading.Thread):
+    """A Flask app served by werkzeug on a free port, on a thread (tests and bench_browser.py)."""
+
     def __init__(self, flask_app) -> None:
         super().__init__(daemon=True)
         self.server = make_server("127.0.0.1", 0, flask_app, threaded=True)
@@ -70,10 +72,10 @@ class _ServerThread(threading.Thread):
 @pytest.fixture
 def serve():
     """Serve a Dash app on a free port for the duration of a test; returns its URL."""
-    started: list[_ServerThread] = []
+    started: list[ServerThread] = []
 
     def _serve(dash_app) -> str:
-        thread = _ServerThread(dash_app.server)
+        thread = ServerThread(dash_app.server)
         thread.start()
         started.append(thread)
         return thread.url
