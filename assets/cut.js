@@ -45,7 +45,7 @@ function unlessDoubleClick(value, instead) {
     setTimeout(() => {
       const paired = recentPresses.some((t) => t !== pressedAt && Math.abs(t - pressedAt) <= delay);
       resolve(paired ? instead : value);
-    }, delay + 50);
+    }, Math.max(0, pressedAt + delay + 20 - performance.now())); // only until the window after the press closes
   });
 }
 
