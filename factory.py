@@ -4,9 +4,11 @@
 apps of their own, so nothing imports ``app.py``.
 """
 
-from functools import partial
+import re
+import uuid
 from pathlib import Path
 
+import flask
 from dash import Dash
 
 from callbacks import register_callbacks
@@ -16,6 +18,31 @@ from state.jobs import background_manager
 from state.session_store import SessionStore
 
 ASSETS = str(Path(__file__).parent / "assets")
+SESSION_COOKIE = "hclust_session"
+_SESSION_ID = re.compile(r"[0-9a-f]{32}")
+
+
+def session_id(ttl_seconds: int) -> str:
+    """The browser's session id: the one its cookie names, or a new one (then set as the cookie).
+
+    The id names the browser's data in the server-side store, so uploads
+    and trees survive a reload for as long as the session lives. The cookie
+    is HTTP-only (page scripts never see it) and lives as long as the
+    session's data.
+    """
+    if not flask.has_request_context():
+        return uuid.uuid4().hex  # Dash checking the layout outside a page load
+    current = flask.request.cookies.get(SESSION_COOKIE, "")
+    if _SESSION_ID.fullmatch(current):
+        return current
+    new = uuid.uuid4().hex
+
+    @flask.after_this_request
+    def set_cookie(response: flask.Response) -> flask.Response:
+        response.set_cookie(SESSION_COOKIE, new, max_age=ttl_seconds, httponly=True, samesite="Lax")
+        return response
+
+    return new
 
 
 def create_app(settings: Settings | None = None, manager=None) -> Dash:
@@ -46,6 +73,6 @@ def create_app(settings: Settings | None = None, manager=None) -> Dash:
         # gzip the responses: cut updates are typed arrays that shrink about 3x.
         compress=True,
     )
-    dash_app.layout = partial(build_layout, settings.max_upload_mb)
+    dash_app.layout = lambda: build_layout(settings.max_upload_mb, session_id(settings.session_ttl_seconds))
     register_callbacks(dash_app, store, settings)
     return dash_app

@@ -321,7 +321,7 @@ STAGES = (
 def install_stage_timer() -> StageTimer:
     import plotly.io.json
 
-    import callbacks.linkage
+    import callbacks.show
     import hclust.approximate
     import hclust.tree
     import state.session_store
@@ -336,7 +336,7 @@ def install_stage_timer() -> StageTimer:
     timer.wrap(hclust.approximate, "choose_representatives", "representatives")
     timer.wrap(hclust.approximate, "expand_linkage", "expand linkage")
     timer.wrap(state.session_store, "_project", "projection")
-    timer.wrap(callbacks.linkage, "full_figures", "figures+projection")
+    timer.wrap(callbacks.show, "full_figures", "figures+projection")
     timer.wrap(plotly.io.json, "to_json_plotly", "JSON encoding")
     return timer
 

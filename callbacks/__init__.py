@@ -2,7 +2,7 @@
 
 from dash import Dash
 
-from callbacks import aids, clusters, cut, data, export, linkage, options, zoom
+from callbacks import address, aids, clusters, cut, data, export, linkage, options, session, zoom
 from config import Settings
 from state.session_store import SessionStore
 
@@ -26,3 +26,5 @@ def register_callbacks(app: Dash, store: SessionStore, settings: Settings) -> No
     clusters.register(app, store)
     export.register(app, store)
     zoom.register(app, store)
+    address.register(app, store)
+    session.register(app, store, settings)

@@ -15,7 +15,7 @@ from dash import Dash, Input, Output, ctx, html, no_update
 from dash.exceptions import PreventUpdate
 
 from callbacks.common import USER_ERRORS, error_message, patch_from
-from callbacks.render import ViewState, current_cut
+from callbacks.render import ViewState
 from components import ids
 from components.aids_panel import inconsistency_table_view
 from figures import aids as aids_fig
@@ -86,7 +86,7 @@ def register(app: Dash, store: SessionStore) -> None:
                 ("aids-inconsistency", view.method, view.metric, str(depth)),
                 lambda: inconsistency_table(tree, depth),
             )
-            split = merges_split(tree, current_cut(tree, view).labels, table.rows)
+            split = merges_split(tree, view.cut_rule.apply(tree).labels, table.rows)
         except USER_ERRORS as error:
             return error_message(error)
         same_depth = view.criterion == INCONSISTENT and view.depth == table.depth
@@ -110,7 +110,7 @@ def register(app: Dash, store: SessionStore) -> None:
                 ("aids-silhouette", view.method, view.metric, str(k_max)),
                 lambda: silhouette_by_k(tree, _distances(tree, dataset), k_max),
             )
-            cut = current_cut(tree, view)
+            cut = view.cut_rule.apply(tree)
             per_cluster = silhouette_per_cluster(_distances(tree, dataset), cut.labels)
         except USER_ERRORS as error:
             return no_update, no_update, error_message(error)
@@ -136,7 +136,7 @@ def register(app: Dash, store: SessionStore) -> None:
             sweep = store.memo(
                 view.ref, ("aids-kmeans-sse", str(k_max)), lambda: kmeans_sse_by_k(dataset.features, k_max)
             )
-            cut = current_cut(tree, view)
+            cut = view.cut_rule.apply(tree)
             comparison = None
             if cut.n_clusters <= MAX_COMPARED_K:
                 fit = _kmeans(store, view, dataset, cut.n_clusters)
@@ -158,7 +158,7 @@ def register(app: Dash, store: SessionStore) -> None:
         if not switch and ctx.triggered_id != ids.KMEANS_COLOR:
             raise PreventUpdate  # the cut callback colors the scatter itself
         try:
-            cut = current_cut(_tree(store, view), view)
+            cut = view.cut_rule.apply(_tree(store, view))
         except USER_ERRORS as error:
             return no_update, error_message(error)
         slots = view.slots_for(cut)

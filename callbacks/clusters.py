@@ -14,7 +14,7 @@ from dash import ALL, Dash, Input, Output, State, ctx, html, no_update
 from dash.exceptions import PreventUpdate
 
 from callbacks.common import USER_ERRORS, patch_from
-from callbacks.render import ViewState, current_cut
+from callbacks.render import ViewState
 from components import ids
 from components.clusters_panel import (
     MAX_LISTED_SAMPLES,
@@ -29,7 +29,7 @@ from figures.style import N_SLOTS
 from hclust import Cut, Tree
 from hclust.clusters import ClusterSummary, clusters_of, node_height, samples_under, summarize_clusters
 from loaders import DataError, Dataset
-from loaders.codegen import CutSpec, python_code
+from loaders.codegen import python_code
 from state.session_store import SessionStore
 
 EXACT = "exact"  # ViewState.tree_mode of SciPy's own tree
@@ -50,7 +50,7 @@ def cluster_view(store: SessionStore, view: ViewState) -> ClusterView:
     """The dataset, tree and cut of a view, with each cluster's color slot and marker shape."""
     dataset = store.dataset(view.ref)
     tree = store.tree(view.ref, view.method, view.metric)
-    cut = current_cut(tree, view)
+    cut = view.cut_rule.apply(tree)
     slots = np.array(
         [view.colors.get(str(int(root)), index % N_SLOTS) for index, root in enumerate(cut.roots)], dtype=np.int64
     )
@@ -60,19 +60,6 @@ def cluster_view(store: SessionStore, view: ViewState) -> ClusterView:
 def view_summary(clusters: ClusterView) -> ClusterSummary:
     """Sizes, centroids, medoids and silhouettes of a view's clusters (the table's and the export's numbers)."""
     return summarize_clusters(clusters.tree, clusters.cut.labels, clusters.dataset.features, clusters.dataset.distances)
-
-
-def cut_spec(view: ViewState) -> CutSpec:
-    """How the view cuts, for the generated code."""
-    # The threshold in force: the view's, or the default before one is chosen.
-    threshold = getattr(view, "inconsistency_threshold", getattr(view, "threshold", None))
-    return CutSpec(
-        criterion=getattr(view, "criterion", None) or "distance",
-        height=view.height if view.height is not None else math.nan,
-        k=view.k,
-        threshold=threshold if threshold is not None else math.nan,
-        depth=int(getattr(view, "depth", 2) or 2),
-    )
 
 
 def view_code(clusters: ClusterView, view: ViewState) -> str:
@@ -85,7 +72,7 @@ def view_code(clusters: ClusterView, view: ViewState) -> str:
             f"The app shows an approximate tree ({mode}); this script builds SciPy's exact tree,",
             "so its merges and clusters can differ from the screen.",
         )
-    return python_code(dataset.provenance, view.method, clusters.tree.metric, cut_spec(view), dataset.name, notes)
+    return python_code(dataset.provenance, view.method, clusters.tree.metric, view.cut_rule, dataset.name, notes)
 
 
 def tree_key(view: ViewState) -> str:

@@ -29,9 +29,9 @@ from dash.exceptions import PreventUpdate
 from callbacks.common import USER_ERRORS, error_message, message, patch_from
 from callbacks.render import ViewState, cluster_summary, cut_updates
 from components import ids
-from hclust import ClusteringError, Cut, Tree, clusters_at_height, clusters_for_k, snap_height
-from hclust.aids import CUT_CRITERIA, DISTANCE, INCONSISTENT, MAXCLUST, max_coefficient
-from hclust.cut import clusters_inconsistent
+from hclust import ClusteringError, Cut, CutRule, Tree, snap_height
+from hclust.aids import CUT_CRITERIA, max_coefficient
+from hclust.cut import INCONSISTENT, valid_height, valid_k
 from state.session_store import SessionStore
 
 # Which aid a picked k came from, as the message names it.
@@ -273,24 +273,33 @@ def apply_request(tree: Tree, view: ViewState, request: CutRequest) -> tuple[Cut
     hclust.ClusteringError
         For a value the criterion cannot use; the message names the rule.
     """
+    rule = requested_rule(tree, view, request)
+    return rule.apply(tree), view.cutting_by(rule)
+
+
+def requested_rule(tree: Tree, view: ViewState, request: CutRequest) -> CutRule:
+    """How a request asks to cut the tree (a typed height or k is checked here, to quote the box).
+
+    Raises
+    ------
+    hclust.ClusteringError
+        For a typed height or k that breaks its rule, or a typed t or depth that is no number.
+    """
     source, value = request.source, request.value
     if source == "graph":
-        return clusters_at_height(tree, snap_height(tree, value)), replace(view, criterion=DISTANCE)
+        return CutRule.at_height(snap_height(tree, value))
     if source == "height":
-        return clusters_at_height(tree, _typed_height(value, request.typed)), replace(view, criterion=DISTANCE)
+        return CutRule.at_height(valid_height(value, _typed_text(request.typed)))
     if source == "k":
-        k = _typed_k(value, request.typed, tree.n_samples)
-        return clusters_for_k(tree, k), replace(view, criterion=MAXCLUST)
+        return CutRule.into(valid_k(value, tree.n_samples, _typed_text(request.typed)))
     if source == "pick":
-        return clusters_for_k(tree, _number(value, "number of clusters k")), replace(view, criterion=MAXCLUST)
-    if source == "criterion" and value == DISTANCE:
-        return clusters_at_height(tree, view.height), replace(view, criterion=DISTANCE)
-    if source == "criterion" and value == MAXCLUST:
-        return clusters_for_k(tree, view.k), replace(view, criterion=MAXCLUST)
-    t = _number(request.threshold, "inconsistency threshold t")
-    d = _number(request.depth, "inconsistency depth")
-    cut = clusters_inconsistent(tree, t, d)
-    return cut, replace(view, criterion=INCONSISTENT, threshold=float(t), depth=int(d))
+        return CutRule.into(value)
+    if source == "criterion":
+        # The boxes' t and depth: only an inconsistency cut uses them, and checks them.
+        return replace(view.cut_rule, criterion=value, threshold=request.threshold, depth=request.depth)
+    return CutRule.inconsistent(
+        _number(request.threshold, "inconsistency threshold t"), _number(request.depth, "inconsistency depth")
+    )
 
 
 def cut_message(request: CutRequest, before: ViewState, after: ViewState, cut: Cut) -> list:
@@ -386,18 +395,6 @@ def _typed_text(typed) -> str:
     if not text:
         return "the box was empty"
     return f'you typed "{text if len(text) <= 20 else text[:20] + "…"}"'
-
-
-def _typed_k(value, typed, n: int) -> int:
-    if isinstance(value, int | float) and not isinstance(value, bool) and float(value).is_integer() and 1 <= value <= n:
-        return int(value)
-    raise ClusteringError(f"the number of clusters k must be a whole number from 1 to {n} ({_typed_text(typed)})")
-
-
-def _typed_height(value, typed) -> float:
-    if isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value) and value >= 0:
-        return value
-    raise ClusteringError(f"the cut height must be a number of at least 0 ({_typed_text(typed)})")
 
 
 def _number(value, name: str) -> float:

@@ -8,11 +8,11 @@ says why in the message area.
 Which dataset the page shows: ``DATA_REF`` names the dataset the data panel
 describes, and changes as soon as a dataset is loaded; ``VIEW`` names the
 dataset of the tree on screen. The two differ while a background job builds
-the tree of new (pending) data. The rule: when that job is cancelled, the
-shown tree's dataset wins. ``DATA_REF`` and the whole data panel go back to
-it (:func:`panel_of`), marked with :data:`CANCELLED_MARK`, and the data
-callbacks that the restored controls trigger do not load it again
-(:func:`reloads_restored`).
+the tree of new (pending) data; when that job is cancelled, the shown tree's
+dataset wins and the whole data panel goes back to it (:func:`panel_of`).
+Controls that another callback writes (a cancel, an opened address) trigger
+the data callbacks too; one rule keeps them from loading twice: loading the
+dataset that ``DATA_REF`` already names does nothing (:func:`already_loaded`).
 """
 
 from __future__ import annotations
@@ -40,11 +40,11 @@ from loaders import (
     prepare,
     with_scaling,
 )
-from state.session_store import DataRef, SessionStore
+from state.session_file import MAX_DATA_BYTES
+from state.session_store import DataRef, SessionExpiredError, SessionStore
+from state.view import View, decode
 
 RETRY_HINT = "The current data stays on screen; change the choices under Columns & options to try again."
-CANCELLED_MARK = "cancelled"
-"""Key of ``DATA_REF`` after a cancel put it back: the name of the data whose tree was cancelled."""
 
 
 def data_summary(dataset: Dataset) -> list:
@@ -134,6 +134,8 @@ FILE_OUTPUTS = {
     "missing": Output(ids.MISSING, "value"),
     "method": Output(ids.METHOD, "value", allow_duplicate=True),
     "metric": Output(ids.METRIC, "value", allow_duplicate=True),
+    "scaling": Output(ids.SCALING, "value", allow_duplicate=True),
+    "pending": Output(ids.PENDING, "data", allow_duplicate=True),
 }
 
 
@@ -199,7 +201,7 @@ def panel_of(store: SessionStore, ref: DataRef) -> dict:
             "table_ref": None,
             "scaling": provenance.get("scaling", "none"),
         }
-    source = store.recall(ref, _source_parts(dataset))
+    source = store.recall(ref, source_record_key(dataset))
     table = store.table(ref.session_id, source["table"])
     options = LoadOptions(
         feature_columns=tuple(provenance["feature_columns"]),
@@ -225,24 +227,27 @@ def put_file_dataset(store: SessionStore, session_id: str, dataset: Dataset, tab
     :func:`panel_of` bring the whole panel back for this dataset.
     """
     ref = store.put_dataset(session_id, dataset)
-    store.remember(ref, _source_parts(dataset), {"table": table.key, "scaling": scaling or "none"})
+    store.remember(ref, source_record_key(dataset), {"table": table.key, "scaling": scaling or "none"})
     return ref
 
 
-def reloads_restored(store: SessionStore, data_ref: dict | None, dataset: Dataset) -> bool:
-    """True when ``dataset`` is the one a cancel just put back, made with the same choices.
+def already_loaded(store: SessionStore, data_ref: dict | None, dataset: Dataset) -> bool:
+    """True when ``DATA_REF`` already names ``dataset``, made with the same choices.
 
-    The controls that a cancel restores trigger the data callbacks; loading
-    the same dataset again would replace the "Cancelled" message and redraw
-    the tree for nothing.
+    A cancel or an opened address writes the data controls, which trigger
+    the data callbacks; loading the same dataset again would redraw the
+    tree and replace the message for nothing.
     """
     ref = DataRef.from_store(data_ref)
-    if ref is None or not data_ref.get(CANCELLED_MARK) or ref.data_key != dataset.fingerprint:
+    if ref is None or ref.data_key != dataset.fingerprint:
         return False
-    return store.dataset(ref).provenance == dataset.provenance
+    try:
+        return store.dataset(ref).provenance == dataset.provenance
+    except SessionExpiredError:
+        return False
 
 
-def _source_parts(dataset: Dataset) -> tuple[str, str]:
+def source_record_key(dataset: Dataset) -> tuple[str, str]:
     """The key of a file dataset's source record: one per distinct provenance of the same data."""
     provenance = json.dumps(dataset.provenance, sort_keys=True, default=str)
     return "file-source", hashlib.sha256(provenance.encode()).hexdigest()[:16]
@@ -257,17 +262,29 @@ def file_reply(**values) -> tuple:
     return reply_in_order(FILE_OUTPUTS, values, "file")
 
 
+EXAMPLE_OUTPUTS = {
+    "data_ref": Output(ids.DATA_REF, "data"),
+    "summary": Output(ids.DATA_SUMMARY, "children"),
+    "message": Output(ids.MESSAGE, "children", allow_duplicate=True),
+    "table_ref": Output(ids.TABLE_REF, "data", allow_duplicate=True),
+    "panel_hidden": Output(ids.DATA_OPTIONS, "hidden", allow_duplicate=True),
+    "method": Output(ids.METHOD, "value", allow_duplicate=True),
+    "metric": Output(ids.METRIC, "value", allow_duplicate=True),
+}
+
+
+def waiting_upload(pending: dict | None) -> View | None:
+    """The view an opened address keeps waiting for its uploaded file, if there is one."""
+    if not pending or not pending.get("upload"):
+        return None
+    return decode(pending["address"]).view
+
+
 def register(app: Dash, store: SessionStore, settings: Settings) -> None:
     """Register the data callbacks on ``app``."""
 
     @app.callback(
-        Output(ids.DATA_REF, "data"),
-        Output(ids.DATA_SUMMARY, "children"),
-        Output(ids.MESSAGE, "children", allow_duplicate=True),
-        Output(ids.TABLE_REF, "data", allow_duplicate=True),
-        Output(ids.DATA_OPTIONS, "hidden", allow_duplicate=True),
-        Output(ids.METHOD, "value", allow_duplicate=True),
-        Output(ids.METRIC, "value", allow_duplicate=True),
+        *EXAMPLE_OUTPUTS.values(),
         Input(ids.DATASET, "value"),
         Input(ids.SCALING, "value"),
         State(ids.SESSION, "data"),
@@ -275,7 +292,7 @@ def register(app: Dash, store: SessionStore, settings: Settings) -> None:
         State(ids.METHOD, "value"),
         State(ids.METRIC, "value"),
         State(ids.DATA_REF, "data"),
-        prevent_initial_call="initial_duplicate",
+        prevent_initial_call=True,  # the page opens its address (callbacks/address.py)
     )
     def choose_example(key, scaling, session_id, table_ref, method, metric, data_ref):
         if not key:
@@ -284,13 +301,22 @@ def register(app: Dash, store: SessionStore, settings: Settings) -> None:
             raise PreventUpdate  # the scaling is for the uploaded file
         try:
             dataset = with_scaling(load_builtin(key), scaling or "none")
-            if reloads_restored(store, data_ref, dataset):
-                raise PreventUpdate  # a cancel put this example back: it is loaded
         except USER_ERRORS as error:
-            return no_update, no_update, error_message(error), no_update, no_update, no_update, no_update
+            return reply_in_order(EXAMPLE_OUTPUTS, {"message": error_message(error)}, "example")
+        if already_loaded(store, data_ref, dataset):
+            raise PreventUpdate
         ref = store.put_dataset(session_id, dataset)
-        linkage = linkage_for(dataset, method, metric)
-        return ref.to_store(), data_summary(dataset), no_update, None, True, linkage["method"], linkage["metric"]
+        return reply_in_order(
+            EXAMPLE_OUTPUTS,
+            {
+                "data_ref": ref.to_store(),
+                "summary": data_summary(dataset),
+                "table_ref": None,
+                "panel_hidden": True,
+                **linkage_for(dataset, method, metric),
+            },
+            "example",
+        )
 
     @app.callback(
         *FILE_OUTPUTS.values(),
@@ -307,6 +333,7 @@ def register(app: Dash, store: SessionStore, settings: Settings) -> None:
         State(ids.METHOD, "value"),
         State(ids.METRIC, "value"),
         State(ids.DATA_REF, "data"),
+        State(ids.PENDING, "data"),
         prevent_initial_call=True,
     )
     def load_file(
@@ -323,6 +350,7 @@ def register(app: Dash, store: SessionStore, settings: Settings) -> None:
         method,
         metric,
         data_ref,
+        pending,
     ):
         trigger = ctx.triggered_id
         if trigger == ids.UPLOAD:
@@ -330,12 +358,13 @@ def register(app: Dash, store: SessionStore, settings: Settings) -> None:
                 raise PreventUpdate  # the contents were just cleared below
             filename = filename or "the uploaded file"
             try:
-                table = parse_file(decode_upload(contents, filename, settings.max_upload_bytes), filename)
+                raw = decode_upload(contents, filename, settings.max_upload_bytes)
+                table = parse_file(raw, filename, _waiting_sheet(pending))
             except USER_ERRORS as error:
                 # Keep the current dataset and result; clear the contents so the
                 # same file can be dropped again once fixed.
                 return file_reply(message=error_message(error, "Could not use the upload: "), contents=None)
-            return new_table(table, scaling, session_id, method, metric)
+            return new_table(table, raw, scaling, session_id, method, metric, pending)
         if not table_ref:
             raise PreventUpdate  # no uploaded file: the scaling is for an example
         try:
@@ -343,12 +372,13 @@ def register(app: Dash, store: SessionStore, settings: Settings) -> None:
             if trigger == ids.SHEET:
                 if sheet == table.sheet or table.raw is None:
                     raise PreventUpdate
-                return new_table(parse_file(table.raw, table.filename, sheet), scaling, session_id, method, metric)
+                table = parse_file(table.raw, table.filename, sheet)
+                return new_table(table, table.raw, scaling, session_id, method, metric, None)
             dataset = prepare(table, chosen_options(features, label, missing, scaling, read_as))
-            if reloads_restored(store, data_ref, dataset):
-                raise PreventUpdate  # a cancel put these choices back: their dataset is loaded
         except USER_ERRORS as error:
             return file_reply(message=_failed(error, table_ref.get("filename")))
+        if already_loaded(store, data_ref, dataset):
+            raise PreventUpdate
         return file_reply(
             data_ref=put_file_dataset(store, session_id, dataset, table, scaling).to_store(),
             summary=data_summary(dataset),
@@ -357,27 +387,58 @@ def register(app: Dash, store: SessionStore, settings: Settings) -> None:
             **linkage_for(dataset, method, metric),
         )
 
-    def new_table(table: Table, scaling, session_id, method, metric) -> tuple:
-        """Store a newly read table, fill the option controls for it and try its default reading."""
+    def new_table(table: Table, raw: bytes, scaling, session_id, method, metric, pending) -> tuple:
+        """Store a newly read table, fill the option controls for it and try its reading.
+
+        The reading is the default one, or the one of a view that waits for
+        this very file (an opened link or session); then that view's linkage
+        comes with it and the view is no longer waiting for a file.
+        """
         store.put_table(session_id, table)
+        if len(raw) <= MAX_DATA_BYTES:
+            store.put_upload_bytes(session_id, table.key, raw)
         table_ref = _table_ref(table)
-        options = LoadOptions(scaling=scaling or "none")
+        waiting = waiting_upload(pending)
+        restoring = waiting is not None and waiting.source.upload == table.key
+        options = waiting.source.load_options() if restoring else LoadOptions(scaling=scaling or "none")
         panel = panel_for(table, options)
+        if restoring:
+            panel["scaling"] = options.scaling
         try:
             dataset = prepare(table, options)
         except USER_ERRORS as error:
             # The panel shows the new file so that another choice can fix it.
             return file_reply(message=_failed(error, table.filename), contents=None, table_ref=table_ref, **panel)
+        ref = put_file_dataset(store, session_id, dataset, table, options.scaling)
+        linkage = linkage_for(dataset, method, metric)
+        if restoring:
+            linkage = explicit_linkage(dataset, waiting.method, waiting.metric)
         return file_reply(
-            data_ref=put_file_dataset(store, session_id, dataset, table, scaling).to_store(),
+            data_ref=ref.to_store(),
             summary=data_summary(dataset),
             example=None,
             example_placeholder=f"Uploaded: {table.filename}",
             contents=None,
             table_ref=table_ref,
             **panel,
-            **linkage_for(dataset, method, metric),
+            **linkage,
+            **({"pending": {**pending, "data": ref.data_key, "upload": None}} if restoring else {}),
         )
+
+
+def explicit_linkage(dataset: Dataset, method: str, metric: str) -> dict:
+    """The method and metric to show with the data: the given ones, or what the data needs instead."""
+    new_method, new_metric = values_for_data(dataset.is_distance_matrix, method, metric)
+    return {
+        "method": method if new_method is no_update else new_method,
+        "metric": metric if new_metric is no_update else new_metric,
+    }
+
+
+def _waiting_sheet(pending: dict | None) -> str | None:
+    """The sheet a waiting view reads its upload from (None: the first)."""
+    waiting = waiting_upload(pending)
+    return waiting.source.sheet if waiting is not None else None
 
 
 def _failed(error: Exception, filename: str | None) -> list:

@@ -1,26 +1,29 @@
-"""Callbacks for the linkage choice: keep method and metric compatible, build the tree."""
+"""Callbacks for the linkage choice: build the tree the controls ask for, quickly or as a background job.
+
+What showing a tree sets is ``callbacks/show.py``'s. Showing the view that
+is already on screen does nothing (the controls a cancel or an opened
+address writes trigger this callback too), except that it stops a job
+building another tree.
+"""
 
 from __future__ import annotations
 
-import math
 from dataclasses import replace
 
-from dash import Dash, Input, Output, State, ctx, no_update
+from dash import Dash, Input, Output, State, ctx
 from dash.exceptions import PreventUpdate
 
+from callbacks.address import pending_for
 from callbacks.common import USER_ERRORS, error_message, message, reply_in_order
-from callbacks.data import CANCELLED_MARK, PANEL_OUTPUTS, panel_of
-from callbacks.render import ViewState, cluster_summary, full_figures
-from callbacks.zoom import zoom_caption
+from callbacks.data import PANEL_OUTPUTS, panel_of
+from callbacks.render import ViewState
+from callbacks.show import VIEW_OUTPUTS, failed, read_annotate_above, read_truncate_p, show, view_reply
 from components import ids
 from config import Settings
-from hclust import ClusteringError, clusters_at_height, clusters_for_k, elbow_k, validate_choice
-from hclust.aids import INCONSISTENT
-from hclust.cut import clusters_inconsistent
+from hclust import ClusteringError, validate_choice
 from hclust.estimate import Estimate, describe, estimate_tree
 from state.session_store import EXACT, TREE_MODES, DataRef, SessionExpiredError, SessionStore
 
-MAX_TRUNCATE_P = 500
 FASTER = "an approximate tree (under Linkage) is much faster on large data."
 CANCELLED = (
     "Cancelled: the new tree was not built, so the previous result is kept "
@@ -36,58 +39,10 @@ CANCELLED_CHOICES = (
     "ones are kept, with {method} linkage and the {metric} metric. To use them, choose them again; " + FASTER
 )
 
-
-def cophenetic_text(value: float) -> tuple[str, str]:
-    """The coefficient as shown (5 decimals), and a warning when it is undefined."""
-    if math.isfinite(value):
-        return f"{value:.5f}", ""
-    return "undefined", (
-        "The cophenetic correlation is undefined here: all merges are at one height "
-        "(or all distances are equal), so there is no variation to correlate."
-    )
-
-
-def read_truncate_p(value) -> int:
-    """Validate the "leaves shown" input; raises ClusteringError with the rule."""
-    if value is None or not float(value).is_integer() or not 2 <= value <= MAX_TRUNCATE_P:
-        raise ClusteringError(f"leaves shown (p) must be a whole number from 2 to {MAX_TRUNCATE_P} (got {value!r})")
-    return int(value)
-
-
-def read_annotate_above(value) -> float | None:
-    """Validate the "label merges above" input (empty means automatic)."""
-    if value is None or value == "":
-        return None
-    if not math.isfinite(value) or value < 0:
-        raise ClusteringError(
-            f"'label merges above' must be a height of at least 0, or empty for automatic (got {value!r})"
-        )
-    return float(value)
-
-
-def _view_outputs() -> list[Output]:
-    """What showing a tree updates; shared by the quick path and the background job."""
-    return [
-        Output(ids.DENDROGRAM, "figure", allow_duplicate=True),
-        Output(ids.SCATTER, "figure", allow_duplicate=True),
-        Output(ids.COPHENETIC, "children", allow_duplicate=True),
-        Output(ids.CUT_HEIGHT, "value", allow_duplicate=True),
-        Output(ids.N_CLUSTERS, "value", allow_duplicate=True),
-        Output(ids.CLUSTER_SUMMARY, "children", allow_duplicate=True),
-        Output(ids.SCATTER_CAPTION, "children", allow_duplicate=True),
-        Output(ids.VIEW, "data", allow_duplicate=True),
-        Output(ids.DENDROGRAM_CAPTION, "children", allow_duplicate=True),
-        Output(ids.TREE_BADGE, "children", allow_duplicate=True),
-        Output(ids.TREE_BADGE, "hidden", allow_duplicate=True),
-        Output(ids.MESSAGE, "children", allow_duplicate=True),
-    ]
-
-
-N_VIEW_OUTPUTS = len(_view_outputs())
+TREE_OUTPUTS = {**VIEW_OUTPUTS, "job": Output(ids.TREE_JOB, "data")}
 
 # What a cancel writes back: the data panel, the linkage choices of the view on
-# screen and the message. (The "leaves shown" and "label merges above" boxes
-# are never written by the server, see components/widgets.py: number_input.)
+# screen and the message.
 RESTORE_OUTPUTS = {
     **PANEL_OUTPUTS,
     "method": Output(ids.METHOD, "value"),
@@ -95,6 +50,11 @@ RESTORE_OUTPUTS = {
     "tree_mode": Output(ids.TREE_MODE, "value", allow_duplicate=True),
     "message": Output(ids.MESSAGE, "children", allow_duplicate=True),
 }
+
+
+def tree_reply(**values) -> tuple:
+    """The tree callback's outputs in order; anything not named stays as it is."""
+    return reply_in_order(TREE_OUTPUTS, values, "tree")
 
 
 def restore_reply(**values) -> tuple:
@@ -113,8 +73,7 @@ def register(app: Dash, store: SessionStore, settings: Settings) -> None:
     """Register the linkage callbacks on ``app``."""
 
     @app.callback(
-        *_view_outputs(),
-        Output(ids.TREE_JOB, "data"),
+        *TREE_OUTPUTS.values(),
         Input(ids.DATA_REF, "data"),
         Input(ids.METHOD, "value"),
         Input(ids.METRIC, "value"),
@@ -123,15 +82,23 @@ def register(app: Dash, store: SessionStore, settings: Settings) -> None:
         Input(ids.TREE_MODE, "value"),
         State(ids.VIEW, "data"),
         State(ids.JOB_BOX, "hidden"),
+        State(ids.PENDING, "data"),
         prevent_initial_call="initial_duplicate",
     )
-    def show_tree(data_ref, method, metric, p, annotate_above, tree_mode, previous_view, no_job_running):
+    def show_tree(data_ref, method, metric, p, annotate_above, tree_mode, previous_view, no_job_running, pending):
         ref = DataRef.from_store(data_ref)
         if ref is None:
             raise PreventUpdate  # no dataset yet
         new_data = f"{ids.DATA_REF}.data" in ctx.triggered_prop_ids
+        # A quick result makes a running job stale: clearing the job cancels it.
+        # Otherwise leave the job store alone (every change would start a job process).
+        stop_job = {} if no_job_running in (True, None) else {"job": None}
         try:
             view = _requested_view(ref, method, metric, p, annotate_above, tree_mode, previous_view)
+            if view == ViewState.from_store(previous_view) and pending_for(pending, ref) is None:
+                if stop_job:
+                    return tree_reply(**stop_job)
+                raise PreventUpdate  # this view is on screen already
             store.set_tree_mode(ref, view.tree_mode)
             if not store.has_tree(ref, method, metric):
                 estimate = _check_estimate(store, ref, method, metric, view.tree_mode, settings)
@@ -140,20 +107,17 @@ def register(app: Dash, store: SessionStore, settings: Settings) -> None:
                         "view": view.to_store(),
                         "previous": previous_view,
                         "new_data": new_data,
+                        "pending": pending,
                         "estimate": describe(estimate),
                     }
-                    return (*[no_update] * N_VIEW_OUTPUTS, job)
-            cancelled = data_ref.get(CANCELLED_MARK) if new_data else None
-            outputs = _show(store, settings, view, previous_view, new_data, cancelled)
+                    return tree_reply(job=job)
+            outputs = show(store, settings, view, previous_view, new_data, pending)
         except USER_ERRORS as error:
-            # Keep everything on screen as it was; say what went wrong.
-            return (*[no_update] * (N_VIEW_OUTPUTS - 1), error_message(error), no_update)
-        # A quick result makes a running job stale: clearing the job cancels it.
-        # Otherwise leave the job store alone (every change would start a job process).
-        return (*outputs, no_update if no_job_running in (True, None) else None)
+            return tree_reply(**failed(error))  # everything stays on screen as it was
+        return tree_reply(**outputs, **stop_job)
 
     @app.callback(
-        *_view_outputs(),
+        *VIEW_OUTPUTS.values(),
         Input(ids.TREE_JOB, "data"),
         background=True,
         interval=300,
@@ -174,9 +138,9 @@ def register(app: Dash, store: SessionStore, settings: Settings) -> None:
 
         try:
             store.tree(view.ref, view.method, view.metric, progress=report)
-            return _show(store, settings, view, job["previous"], job["new_data"])
+            return view_reply(show(store, settings, view, job["previous"], job["new_data"], job.get("pending")))
         except USER_ERRORS as error:
-            return (*[no_update] * (N_VIEW_OUTPUTS - 1), error_message(error))
+            return view_reply(failed(error))
 
     @app.callback(
         *RESTORE_OUTPUTS.values(),
@@ -197,12 +161,12 @@ def register(app: Dash, store: SessionStore, settings: Settings) -> None:
             return restore_reply(**linkage, message=message(CANCELLED.format(**linkage)))
         try:
             panel = panel_of(store, view.ref)
+            shown = store.dataset(view.ref).name
         except USER_ERRORS as error:
             # The panel keeps describing the pending data, which stays loaded.
             return restore_reply(message=error_message(error, "Cancelled, but the previous data is gone: "))
-        # The tree callback sees the mark and says what was cancelled and what is kept.
-        restored = {**view.ref.to_store(), CANCELLED_MARK: _name_of(store, pending)}
-        return restore_reply(data_ref=restored, **panel, **linkage)
+        note = cancelled_note(_name_of(store, pending), shown, view.method, view.metric)
+        return restore_reply(data_ref=view.ref.to_store(), **panel, **linkage, message=message(note))
 
 
 def _requested_view(ref: DataRef, method, metric, p, annotate_above, tree_mode, previous_view) -> ViewState:
@@ -253,63 +217,3 @@ def _name_of(store: SessionStore, ref: DataRef | None) -> str:
         return store.dataset(ref).name if ref is not None else "the new data"
     except SessionExpiredError:
         return "the new data"
-
-
-def _show(
-    store: SessionStore,
-    settings: Settings,
-    view: ViewState,
-    previous_view,
-    new_data: bool,
-    cancelled: str | None = None,
-) -> tuple:
-    """All the view outputs for a tree that is (now) in the store.
-
-    ``cancelled`` names the data whose tree was cancelled when ``view`` is
-    the restored view (then the message says so instead of the data's notes).
-    """
-    previous = ViewState.from_store(previous_view)
-    ref = view.ref
-    tree = store.tree(ref, view.method, view.metric)
-    cut = _carry_over_cut(tree, view, previous)
-    slots = (previous if view.same_tree_as(previous) else view).slots_for(cut)
-    view = view.with_cut(cut, slots)
-    dendrogram, scatter, caption = full_figures(store, view, cut, slots, settings.webgl_threshold)
-    notes = store.dataset(ref).notes if new_data else ()
-    if cancelled:
-        notes = (cancelled_note(cancelled, store.dataset(ref).name, view.method, view.metric),)
-    coefficient, coefficient_note = cophenetic_text(tree.cophenetic)
-    # An "approximate" mode on data no larger than its representatives gives the exact tree.
-    approximate = view.tree_mode != EXACT and store.dataset(ref).n_samples > TREE_MODES[view.tree_mode][1]
-    warnings = [note for note in (cut.note, coefficient_note, tree.note) if note]
-    return (
-        dendrogram,
-        scatter,
-        coefficient,
-        cut.height,
-        cut.n_clusters,
-        cluster_summary(cut, slots),
-        caption,
-        view.to_store(),
-        zoom_caption(store, view),
-        "approximate" if approximate else "",
-        not approximate,
-        message(*notes, *warnings, kind="warning" if warnings else "info"),
-    )
-
-
-def _carry_over_cut(tree, view: ViewState, previous: ViewState | None):
-    """The cut for a new view: the elbow's k for new data, else the same criterion again.
-
-    An inconsistency cut is made again with the same t and depth (when the
-    new view carries that criterion). A height or k cut keeps its height for
-    the same tree (only the drawing changed) and its k for a new method or
-    metric, whose heights are not comparable.
-    """
-    if previous is None or previous.data != view.data:
-        return clusters_for_k(tree, elbow_k(tree))
-    if view.criterion == INCONSISTENT:
-        return clusters_inconsistent(tree, view.inconsistency_threshold, view.depth)
-    if (previous.method, previous.metric) == (view.method, view.metric):
-        return clusters_at_height(tree, previous.height)
-    return clusters_for_k(tree, min(previous.k, tree.n_samples))

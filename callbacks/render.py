@@ -13,10 +13,9 @@ from figures import aids as aids_fig
 from figures import dendrogram as dendrogram_fig
 from figures import scatter as scatter_fig
 from figures.style import N_SLOTS
-from hclust import Cut, Tree, clusters_at_height, color_links
-from hclust.aids import DEFAULT_INCONSISTENCY_DEPTH, DEFAULT_INCONSISTENCY_T, DISTANCE, INCONSISTENT
+from hclust import Cut, Tree, color_links
 from hclust.colors import assign_color_slots, remembered_slots
-from hclust.cut import clusters_inconsistent
+from hclust.cut import DEFAULT_INCONSISTENCY_DEPTH, DEFAULT_INCONSISTENCY_T, DISTANCE, INCONSISTENT, CutRule
 from state.session_store import DataRef, SessionStore
 
 MAX_CHIPS = 12
@@ -30,9 +29,10 @@ class ViewState:
 
     ``criterion`` says how the current cut was made, as ``fcluster`` would be
     called: ``"distance"`` at ``height``, ``"maxclust"`` with ``k``, or
-    ``"inconsistent"`` with ``threshold`` (t) and ``depth``. An inconsistency
-    cut has no single height: its line is hidden and ``height`` keeps where
-    the line was, for when a height criterion comes back.
+    ``"inconsistent"`` with ``threshold`` (t) and ``depth``; :attr:`cut_rule`
+    is that, as one value. An inconsistency cut has no single height: its
+    line is hidden and ``height`` keeps where the line was, for when a height
+    criterion comes back.
     """
 
     session: str
@@ -77,6 +77,26 @@ class ViewState:
     def inconsistency_threshold(self) -> float:
         """The inconsistency criterion's threshold t (the default until one is chosen)."""
         return DEFAULT_INCONSISTENCY_T if self.threshold is None else self.threshold
+
+    @property
+    def cut_rule(self) -> CutRule:
+        """How this view cuts its tree; ``view.cut_rule.apply(tree)`` makes its cut again.
+
+        The same partition and ids as the cut shown: ``height`` and ``k``
+        are that cut's own (:meth:`with_cut`), so for ``"maxclust"`` the k
+        cut gives the clusters of the height cut, tied merge heights or not.
+        """
+        return CutRule(self.criterion, self.height, self.k, self.inconsistency_threshold, self.depth)
+
+    def cutting_by(self, rule: CutRule) -> ViewState:
+        """The same view, set to cut by ``rule``: its criterion, and for ``"inconsistent"`` its t and depth.
+
+        The height and k are the cut's, set by :meth:`with_cut`; a height or
+        k rule leaves the t and depth the view last used.
+        """
+        if rule.criterion != INCONSISTENT:
+            return replace(self, criterion=rule.criterion)
+        return replace(self, criterion=INCONSISTENT, threshold=float(rule.threshold), depth=int(rule.depth))
 
     def with_cut(self, cut: Cut, cluster_slots: np.ndarray, criterion: str | None = None) -> ViewState:
         """The same view with another cut, remembering its clusters' colors.
@@ -169,13 +189,6 @@ def criterion_updates(view: ViewState) -> dict:
     if view.criterion != INCONSISTENT:
         return {}
     return aids_fig.inconsistent_cut_updates(view.height, view.inconsistency_threshold, view.depth)
-
-
-def current_cut(tree: Tree, view: ViewState) -> Cut:
-    """The cut a view shows, made again from its criterion (the same partition and ids)."""
-    if view.criterion == INCONSISTENT:
-        return clusters_inconsistent(tree, view.inconsistency_threshold, view.depth)
-    return clusters_at_height(tree, view.height)
 
 
 def cluster_summary(cut: Cut, slots: np.ndarray) -> html.Div:

@@ -8,7 +8,7 @@ from dash import ClientsideFunction, Dash, Input, Output, State, no_update
 from dash.exceptions import PreventUpdate
 
 from callbacks.common import USER_ERRORS, error_message
-from callbacks.render import ViewState, current_cut, dendrogram_figure_for
+from callbacks.render import ViewState, dendrogram_figure_for
 from components import ids
 from hclust.dendrogram import zoom_root
 from state.session_store import SessionStore
@@ -57,7 +57,7 @@ def register(app: Dash, store: SessionStore) -> None:
                 if root is None:
                     raise PreventUpdate  # nothing finer to show: keep plotly's own zoom
             zoomed = replace(view, zoom_root=root)
-            cut = current_cut(tree, zoomed)
+            cut = zoomed.cut_rule.apply(tree)
             dendrogram = dendrogram_figure_for(store, zoomed, cut, zoomed.slots_for(cut))
         except USER_ERRORS as error:
             return no_update, no_update, no_update, error_message(error)

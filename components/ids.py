@@ -93,3 +93,17 @@ KMEANS_MAX_K = "kmeans-max-k"
 KMEANS_GRAPH = "kmeans-graph"
 KMEANS_SUMMARY = "kmeans-summary"
 KMEANS_COLOR = "kmeans-color"
+
+# Issue 10: share and resume
+# Public (test contract):
+COPY_LINK = "copy-link"
+SAVE_SESSION = "save-session"
+OPEN_SESSION = "open-session"
+# Internal.
+ADDRESS_IN = "address-in-store"  # the page's query string when it was opened (clientside)
+ADDRESS = "address-store"  # the query string of the view on screen (state.view.encode)
+ADDRESS_WRITTEN = "address-written-store"
+PENDING = "pending-view-store"  # a view from an address or session file, until its tree is shown
+OPENED = "opened-session-store"
+COPY_LINK_STATUS = "copy-link-status"
+DOWNLOAD_SESSION = "download-session"

@@ -10,9 +10,9 @@ from components import ids
 from components.aids_panel import aids_panel, criterion_controls
 from components.clusters_panel import clusters_panel
 from components.data_panel import data_controls
-from components.widgets import field, number_input, section, typed_number
+from components.widgets import field, section, typed_number
 from hclust import LINKAGE_METHODS, METRICS
-from hclust.dendrogram import DEFAULT_TRUNCATE_P
+from hclust.dendrogram import DEFAULT_TRUNCATE_P, MAX_TRUNCATE_P
 from hclust.options import DEFAULT_METHOD, DEFAULT_METRIC, EUCLIDEAN
 
 GRAPH_CONFIG = {
@@ -24,18 +24,27 @@ GRAPH_CONFIG = {
 DENDROGRAM_CONFIG = {**GRAPH_CONFIG, "edits": {"shapePosition": True}}
 
 
-def build_layout(max_upload_mb: int) -> html.Div:
-    """The whole page, built per page load (each load gets a fresh session id).
+def build_layout(max_upload_mb: int, session_id: str | None = None) -> html.Div:
+    """The whole page, built per page load.
 
     Parameters
     ----------
     max_upload_mb : int
         Shown in the drop zone, so nobody has to guess the limit.
+    session_id : str, optional
+        The browser's session (its cookie, see ``factory.session_id``); a
+        fresh one when omitted.
     """
     return html.Div(
         className="app",
         children=[
-            dcc.Store(id=ids.SESSION, data=uuid.uuid4().hex),
+            dcc.Store(id=ids.SESSION, data=session_id or uuid.uuid4().hex),
+            dcc.Store(id=ids.ADDRESS_IN),
+            dcc.Store(id=ids.ADDRESS),
+            dcc.Store(id=ids.ADDRESS_WRITTEN),
+            dcc.Store(id=ids.PENDING),
+            dcc.Store(id=ids.OPENED),
+            dcc.Download(id=ids.DOWNLOAD_SESSION),
             dcc.Store(id=ids.DATA_REF),
             dcc.Store(id=ids.VIEW),
             dcc.Store(id=ids.GRAPH_CUT),
@@ -71,8 +80,33 @@ def header() -> html.Header:
         children=[
             html.H1("hclust-explorer"),
             html.Span("hierarchical clustering, step by step", className="tagline"),
+            share_controls(),
         ],
     )
+
+
+def share_controls() -> html.Div:
+    """Copy the view's link; save the view (and a small upload) to a file, and open such a file."""
+    return html.Div(
+        className="share",
+        children=[
+            html.Span(id=ids.COPY_LINK_STATUS, className="share-status", role="status", **{"aria-live": "polite"}),
+            _share_button("Copy link", ids.COPY_LINK, "Copy the address of this view: whoever opens it sees it"),
+            _share_button(
+                "Save session", ids.SAVE_SESSION, "Download this view as a file (with the uploaded data, up to 5 MB)"
+            ),
+            dcc.Upload(
+                html.Button("Open session", className="button secondary", title="Open a file saved with Save session"),
+                id=ids.OPEN_SESSION,
+                accept=".json,application/json",
+                className="open-session",
+            ),
+        ],
+    )
+
+
+def _share_button(label: str, component_id: str, title: str) -> html.Button:
+    return html.Button(label, id=component_id, className="button secondary", title=title, n_clicks=0)
 
 
 def method_options(metric: str) -> list[dict]:
@@ -162,12 +196,14 @@ def display_controls() -> html.Section:
                 children=[
                     field(
                         "Leaves shown (p)",
-                        number_input(ids.TRUNCATE_P, min=2, max=500, step=1, value=DEFAULT_TRUNCATE_P),
+                        typed_number(
+                            ids.TRUNCATE_P, whole=True, min=2, max=MAX_TRUNCATE_P, step=1, value=str(DEFAULT_TRUNCATE_P)
+                        ),
                         html_for=ids.TRUNCATE_P,
                     ),
                     field(
                         "Label heights above",
-                        number_input(ids.ANNOTATE_ABOVE, min=0, step="any", placeholder="auto"),
+                        typed_number(ids.ANNOTATE_ABOVE, min=0, step=1, placeholder="auto"),
                         html_for=ids.ANNOTATE_ABOVE,
                     ),
                 ],

@@ -1,7 +1,7 @@
 """Pure hierarchical-clustering core: no Dash, Plotly or Flask imports."""
 
 from hclust.aids import elbow_k
-from hclust.cut import Cut, clusters_at_height, clusters_for_k, snap_height
+from hclust.cut import Cut, CutRule, clusters_at_height, clusters_for_k, snap_height
 from hclust.dendrogram import DendrogramGeometry, LinkColoring, color_links, truncated_geometry
 from hclust.errors import ClusteringError
 from hclust.options import LINKAGE_METHODS, METRICS, validate_choice
@@ -13,6 +13,7 @@ __all__ = [
     "METRICS",
     "ClusteringError",
     "Cut",
+    "CutRule",
     "DendrogramGeometry",
     "LinkColoring",
     "Projection",

@@ -16,22 +16,17 @@ from scipy.cluster.hierarchy import fcluster, inconsistent
 from scipy.spatial.distance import squareform
 from sklearn.metrics import silhouette_samples, silhouette_score
 
+from hclust.cut import DEFAULT_INCONSISTENCY_DEPTH, DISTANCE, INCONSISTENT, MAXCLUST
+from hclust.cut import DEFAULT_INCONSISTENCY_T as DEFAULT_INCONSISTENCY_T  # re-exported with the cut criteria
 from hclust.errors import ClusteringError
 from hclust.tree import PRECOMPUTED, Tree, pairwise_distances
 
 DEFAULT_ELBOW_MERGES = 10
-DEFAULT_INCONSISTENCY_DEPTH = 2
 DEFAULT_TABLE_ROWS = 10
 DEFAULT_MAX_K = 10
 MAX_SWEEP_K = 30
 MAX_ELBOW_MERGES = 100
 MAX_INCONSISTENCY_DEPTH = 50
-
-
-DISTANCE = "distance"
-MAXCLUST = "maxclust"
-INCONSISTENT = "inconsistent"
-DEFAULT_INCONSISTENCY_T = 1.0
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,9 @@
-"""Cut a tree into flat clusters: by height, by number of clusters or by inconsistency."""
+"""Cut a tree into flat clusters: by height, by number of clusters or by inconsistency.
+
+:class:`CutRule` (in :mod:`hclust.cut_rule`, exported here) names one such
+cut as a value; this module holds the cuts themselves and the rules their
+values follow.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +15,15 @@ from scipy.cluster.hierarchy import fcluster
 
 from hclust.errors import ClusteringError
 from hclust.tree import Tree
+
+# SciPy's names for fcluster's criteria (its `criterion` argument).
+DISTANCE = "distance"
+MAXCLUST = "maxclust"
+INCONSISTENT = "inconsistent"
+CRITERIA = (DISTANCE, MAXCLUST, INCONSISTENT)
+
+DEFAULT_INCONSISTENCY_T = 1.0
+DEFAULT_INCONSISTENCY_DEPTH = 2
 
 # Above the top merge any height gives one cluster; the line goes this far up.
 _ABOVE_TOP = 0.05
@@ -70,9 +84,8 @@ def clusters_at_height(tree: Tree, height: float) -> Cut:
     a cluster tied to its place in the dendrogram, so moving the cut does
     not reshuffle the ids (and colors) of the clusters on its left.
     """
-    if height is None or not math.isfinite(height) or height < 0:
-        raise ClusteringError(f"the cut height must be a number of at least 0 (got {height!r})")
-    return cut_from_labels(tree, fcluster(tree.linkage, height, criterion="distance"), height)
+    height = valid_height(height)
+    return cut_from_labels(tree, fcluster(tree.linkage, height, criterion=DISTANCE), height)
 
 
 def clusters_for_k(tree: Tree, k: int) -> Cut:
@@ -104,9 +117,7 @@ def clusters_for_k(tree: Tree, k: int) -> Cut:
         If k is not a whole number between 1 and n.
     """
     n = tree.n_samples
-    if k is None or not float(k).is_integer() or not 1 <= k <= n:
-        raise ClusteringError(f"the number of clusters k must be a whole number from 1 to {n} (got {k!r})")
-    k = int(k)
+    k = valid_k(k, n)
     levels = tree.sorted_max_dists
     reachable = k
     low, high = _height_range(levels, reachable)
@@ -123,7 +134,7 @@ def clusters_for_k(tree: Tree, k: int) -> Cut:
     return replace(cut, note=note)
 
 
-def clusters_inconsistent(tree: Tree, t: float, depth: int = 2) -> Cut:
+def clusters_inconsistent(tree: Tree, t: float, depth: int = DEFAULT_INCONSISTENCY_DEPTH) -> Cut:
     """Cut a tree by inconsistency (SciPy's ``inconsistent`` criterion).
 
     Parameters
@@ -155,12 +166,70 @@ def clusters_inconsistent(tree: Tree, t: float, depth: int = 2) -> Cut:
     Time O(n min(2^depth, n)) for the coefficients of every merge, then
     O(n); memory O(n).
     """
-    if isinstance(t, bool) or not isinstance(t, int | float) or not math.isfinite(t) or t < 0:
+    if not is_number(t) or not math.isfinite(t) or t < 0:
         raise ClusteringError(f"the inconsistency threshold t must be a number of at least 0 (got {t!r})")
-    if isinstance(depth, bool) or not isinstance(depth, int | float) or not float(depth).is_integer() or depth < 1:
+    if not is_number(depth) or not float(depth).is_integer() or depth < 1:
         raise ClusteringError(f"the inconsistency depth must be a whole number of at least 1 (got {depth!r})")
-    labels = fcluster(tree.linkage, float(t), criterion="inconsistent", depth=int(depth))
+    labels = fcluster(tree.linkage, float(t), criterion=INCONSISTENT, depth=int(depth))
     return cut_from_labels(tree, labels, math.nan)
+
+
+def valid_height(height, got: str | None = None) -> float:
+    """A cut height, checked: the one rule for heights, wherever they come from.
+
+    Parameters
+    ----------
+    height : object
+        The height asked for.
+    got : str, optional
+        How the message shows what was asked for; by default ``got <value>``
+        (the app passes, for example, ``you typed "abc"``).
+
+    Returns
+    -------
+    float
+        ``height``, a finite number of at least 0.
+
+    Raises
+    ------
+    ClusteringError
+        "the cut height must be a number of at least 0 (...)".
+    """
+    if is_number(height) and math.isfinite(height) and height >= 0:
+        return float(height)
+    raise ClusteringError(f"the cut height must be a number of at least 0 ({got or f'got {height!r}'})")
+
+
+def valid_k(k, n: int, got: str | None = None) -> int:
+    """A number of clusters, checked: the one rule for k, wherever it comes from.
+
+    Parameters
+    ----------
+    k : object
+        The number of clusters asked for.
+    n : int
+        The number of samples (the largest k).
+    got : str, optional
+        How the message shows what was asked for, as in :func:`valid_height`.
+
+    Returns
+    -------
+    int
+        ``k``, a whole number from 1 to n (``3.0`` is 3).
+
+    Raises
+    ------
+    ClusteringError
+        "the number of clusters k must be a whole number from 1 to n (...)".
+    """
+    if is_number(k) and float(k).is_integer() and 1 <= k <= n:
+        return int(k)
+    raise ClusteringError(f"the number of clusters k must be a whole number from 1 to {n} ({got or f'got {k!r}'})")
+
+
+def is_number(value) -> bool:
+    """True for a real number, Python's or NumPy's (a bool is not one)."""
+    return isinstance(value, int | float | np.integer | np.floating) and not isinstance(value, bool)
 
 
 def _cluster_roots(tree: Tree, labels: np.ndarray) -> np.ndarray:
@@ -292,3 +361,7 @@ def _shortest_in(value: float, low: float, high: float) -> float:
         if low <= rounded < high:
             return rounded
     return float(value)
+
+
+# Exported here, defined last: hclust.cut_rule builds on the cuts above.
+from hclust.cut_rule import CutRule as CutRule  # noqa: E402

@@ -14,6 +14,8 @@ from hclust.tree import Tree
 # hidden merge heights); keeps the figure small whatever n is.
 MAX_CONTRACTION_DOTS = 24
 DEFAULT_TRUNCATE_P = 12
+MAX_TRUNCATE_P = 500
+"""The most leaves a truncated dendrogram shows (its p)."""
 
 
 @dataclass(frozen=True, eq=False)

@@ -9,14 +9,13 @@ and cluster sizes as the app, and ``clusters`` holds the same cluster ids
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
-from dataclasses import dataclass
 
+from hclust.cut import CutRule
+from hclust.errors import ClusteringError
 from loaders.errors import DataError
 
 PRECOMPUTED = "precomputed"
-CRITERIA = ("distance", "maxclust", "inconsistent")
 
 _READERS = {"csv": "read_csv", "tsv": "read_csv", "xlsx": "read_excel", "parquet": "read_parquet", "json": "read_json"}
 
@@ -49,49 +48,8 @@ BUILTIN_RECIPES: dict[str, tuple[tuple[str, ...], list[str]]] = {
 }
 
 
-@dataclass(frozen=True)
-class CutSpec:
-    """How a view cuts its tree, as ``scipy.cluster.hierarchy.fcluster`` takes it.
-
-    Attributes
-    ----------
-    criterion : str
-        ``"distance"`` (cut at ``height``), ``"maxclust"`` (at most ``k``
-        clusters) or ``"inconsistent"`` (inconsistency at most
-        ``threshold``, over ``depth`` levels).
-    height : float
-    k : int
-    threshold : float
-    depth : int
-    """
-
-    criterion: str = "distance"
-    height: float = math.nan
-    k: int = 0
-    threshold: float = math.nan
-    depth: int = 2
-
-    def fcluster_call(self) -> str:
-        """The ``fcluster`` call, with the numbers written in full."""
-        if self.criterion == "distance":
-            return f'fcluster(Z, t={_number(self.height)}, criterion="distance")'
-        if self.criterion == "maxclust":
-            return f'fcluster(Z, t={int(self.k)}, criterion="maxclust")'
-        if self.criterion == "inconsistent":
-            return f'fcluster(Z, t={_number(self.threshold)}, criterion="inconsistent", depth={int(self.depth)})'
-        raise DataError(f"unknown cut criterion {self.criterion!r}; choose one of: {', '.join(CRITERIA)}")
-
-    def describe(self) -> str:
-        """A few words for the header comment."""
-        if self.criterion == "maxclust":
-            return f"at most {int(self.k)} clusters (maxclust)"
-        if self.criterion == "inconsistent":
-            return f"inconsistency at most {_number(self.threshold)} over depth {int(self.depth)}"
-        return f"cut at height {_number(self.height)}"
-
-
 def python_code(
-    provenance: dict, method: str, metric: str, cut: CutSpec, dataset_name: str = "", notes: Sequence[str] = ()
+    provenance: dict, method: str, metric: str, cut: CutRule, dataset_name: str = "", notes: Sequence[str] = ()
 ) -> str:
     """The pandas/SciPy script that reproduces a view from its data.
 
@@ -103,7 +61,9 @@ def python_code(
         The linkage method.
     metric : str
         The pdist metric, or ``"precomputed"`` for a distance matrix.
-    cut : CutSpec
+    cut : CutRule
+        How the view cuts its tree; the script calls its
+        :meth:`~hclust.cut.CutRule.fcluster_call`.
     dataset_name : str
         Named in the first comment.
     notes : sequence of str
@@ -123,14 +83,18 @@ def python_code(
     ------
     DataError
         If the provenance names a source, built-in, format or option this
-        module cannot write code for, or the criterion is unknown.
+        module cannot write code for, or the cut has a number that cannot be
+        written (such as a NaN height).
     """
-    cut_call = cut.fcluster_call()
+    try:
+        cut_call, cut_words = cut.fcluster_call(), cut.describe()
+    except ClusteringError as error:
+        raise DataError(str(error)) from error
     imports, data_lines, precomputed = _data_code(provenance)
     name = " ".join(str(dataset_name).split())
     header = [
         f"# Reproduces the hclust-explorer view{f' of {name}' if name else ''}:",
-        f"# {method} linkage, {'precomputed' if precomputed else metric} distances, {cut.describe()}.",
+        f"# {method} linkage, {'precomputed' if precomputed else metric} distances, {cut_words}.",
     ]
     header += [f"# {' '.join(str(note).split())}" for note in notes]
     if provenance.get("source") == "file":
@@ -254,11 +218,3 @@ def _prepare(provenance: dict) -> list[str]:
             "X = (X - low) / np.where(span > 0, span, 1)",
         ]
     raise DataError(f"unknown scaling {scaling!r}; choose 'none', 'standardize' or 'minmax'")
-
-
-def _number(value: float) -> str:
-    """A float written so Python reads back exactly the same value."""
-    value = float(value)
-    if not math.isfinite(value):
-        raise DataError(f"the cut needs a finite number (got {value!r})")
-    return repr(value)

@@ -163,6 +163,18 @@ class SessionStore:
         """The stored table; raises :class:`SessionExpiredError` when gone."""
         return self._get(self._table_key(session_id, key))
 
+    def put_upload_bytes(self, session_id: str, key: str, raw: bytes) -> None:
+        """Keep an uploaded file's bytes (under its table's key), for a saved session to carry."""
+        self._cache.set("/".join((session_id, "upload-bytes", key)), raw, expire=self._ttl)
+
+    def upload_bytes(self, session_id: str, key: str) -> bytes | None:
+        """The bytes kept by :meth:`put_upload_bytes`, or None (too large to keep, or gone)."""
+        return self._cache.get("/".join((session_id, "upload-bytes", key)))
+
+    def has_table(self, session_id: str, key: str) -> bool:
+        """True when this session holds the uploaded table of that key."""
+        return self._table_key(session_id, key) in self._cache
+
     @staticmethod
     def _table_key(session_id: str, key: str) -> str:
         return "/".join((session_id, "upload-table", key))

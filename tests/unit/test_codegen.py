@@ -11,11 +11,11 @@ import pytest
 from scipy.cluster.hierarchy import fcluster
 from scipy.spatial.distance import pdist, squareform
 
-from hclust import build_tree, clusters_at_height, clusters_for_k
+from hclust import CutRule, build_tree, clusters_at_height, clusters_for_k
 from hclust.cut import cut_from_labels
 from hclust.tree import build_tree_from_distances
 from loaders import BUILTIN_DATASETS, DataError, LoadOptions, load_builtin, parse_file, prepare, with_scaling
-from loaders.codegen import CutSpec, python_code
+from loaders.codegen import python_code
 
 
 def run(code: str) -> dict:
@@ -63,7 +63,7 @@ def test_every_builtin_replays_with_the_same_clusters(key, capsys):
     dataset = load_builtin(key)
     tree = tree_of(dataset)
     cut = clusters_for_k(tree, 3)
-    code = python_code(dataset.provenance, "ward", "euclidean", CutSpec(height=cut.height), dataset.name)
+    code = python_code(dataset.provenance, "ward", "euclidean", CutRule.at_height(cut.height), dataset.name)
 
     namespace = assert_replays(code, dataset, tree, cut)
     # The app's ids, too: numbered left to right in dendrogram order.
@@ -74,7 +74,7 @@ def test_every_builtin_replays_with_the_same_clusters(key, capsys):
 
 
 def test_classic_code_reads_like_the_notebook():
-    code = python_code({"source": "builtin", "key": "classic"}, "ward", "euclidean", CutSpec(height=50.0))
+    code = python_code({"source": "builtin", "key": "classic"}, "ward", "euclidean", CutRule.at_height(50.0))
     for piece in ("RandomState(4711)", "linkage(", "cophenet(", 'fcluster(Z, t=50.0, criterion="distance")'):
         assert piece in code
 
@@ -83,7 +83,7 @@ def test_scaled_builtin_replays():
     dataset = with_scaling(load_builtin("wine"), "standardize")
     tree = tree_of(dataset, "average", "cityblock")
     cut = clusters_for_k(tree, 4)
-    code = python_code(dataset.provenance, "average", "cityblock", CutSpec(height=cut.height))
+    code = python_code(dataset.provenance, "average", "cityblock", CutRule.at_height(cut.height))
 
     assert "X.std(axis=0)" in code
     assert_replays(code, dataset, tree, cut)
@@ -112,7 +112,7 @@ def test_csv_file_replays_with_each_scaling(tmp_path, monkeypatch, scaling, miss
     assert dataset.provenance["scaling"] == scaling and dataset.provenance["missing"] == missing
     tree = tree_of(dataset)
     cut = clusters_at_height(tree, float(np.median(tree.linkage[-6:, 2])))
-    code = python_code(dataset.provenance, "ward", "euclidean", CutSpec(height=cut.height), dataset.name)
+    code = python_code(dataset.provenance, "ward", "euclidean", CutRule.at_height(cut.height), dataset.name)
 
     monkeypatch.chdir(tmp_path)
     namespace = assert_replays(code, dataset, tree, cut)
@@ -126,7 +126,7 @@ def test_chosen_columns_are_replayed(tmp_path, monkeypatch):
     dataset = prepare(parse_file(path.read_bytes(), "items.csv"), options)
     tree = tree_of(dataset, "complete", "chebyshev")
     cut = clusters_for_k(tree, 3)
-    code = python_code(dataset.provenance, "complete", "chebyshev", CutSpec(height=cut.height))
+    code = python_code(dataset.provenance, "complete", "chebyshev", CutRule.at_height(cut.height))
 
     assert "['price', 'size']" in code and "names" not in code
     monkeypatch.chdir(tmp_path)
@@ -144,7 +144,7 @@ def test_distance_matrix_file_replays(tmp_path, monkeypatch):
     assert dataset.is_distance_matrix
     tree = tree_of(dataset, "average")
     cut = clusters_for_k(tree, 3)
-    code = python_code(dataset.provenance, "average", "precomputed", CutSpec(height=cut.height))
+    code = python_code(dataset.provenance, "average", "precomputed", CutRule.at_height(cut.height))
 
     assert "squareform(D, checks=False)" in code and "pdist(" not in code
     monkeypatch.chdir(tmp_path)
@@ -159,20 +159,26 @@ def test_maxclust_and_inconsistent_criteria_replay():
     tree = tree_of(dataset)
 
     by_k = clusters_for_k(tree, 5)
-    code = python_code(dataset.provenance, "ward", "euclidean", CutSpec(criterion="maxclust", k=5))
+    code = python_code(dataset.provenance, "ward", "euclidean", CutRule.into(5))
     assert 'fcluster(Z, t=5, criterion="maxclust")' in code
+    assert "# ward linkage, euclidean distances, at most 5 clusters (maxclust)." in code
     assert_replays(code, dataset, tree, by_k)
 
-    spec = CutSpec(criterion="inconsistent", threshold=1.15, depth=3)
+    rule = CutRule.inconsistent(1.15, depth=3)
     expected = cut_from_labels(tree, fcluster(tree.linkage, 1.15, "inconsistent", depth=3), np.nan)
-    code = python_code(dataset.provenance, "ward", "euclidean", spec)
-    assert 'criterion="inconsistent", depth=3' in code
+    code = python_code(dataset.provenance, "ward", "euclidean", rule)
+    assert 'labels = fcluster(Z, t=1.15, criterion="inconsistent", depth=3)' in code
+    assert "inconsistency at most 1.15 over depth 3." in code
     assert_replays(code, dataset, tree, expected)
 
 
 def test_notes_go_into_the_header_as_comments():
     code = python_code(
-        {"source": "builtin", "key": "classic"}, "ward", "euclidean", CutSpec(height=1.0), notes=("approximate\ntree",)
+        {"source": "builtin", "key": "classic"},
+        "ward",
+        "euclidean",
+        CutRule.at_height(1.0),
+        notes=("approximate\ntree",),
     )
     assert code.splitlines()[2] == "# approximate tree"
     run(code)
@@ -180,7 +186,7 @@ def test_notes_go_into_the_header_as_comments():
 
 def test_a_long_height_is_written_exactly():
     height = 16.123456789012345
-    code = python_code({"source": "builtin", "key": "classic"}, "ward", "euclidean", CutSpec(height=height))
+    code = python_code({"source": "builtin", "key": "classic"}, "ward", "euclidean", CutRule.at_height(height))
     assert f"t={height!r}," in code
 
 
@@ -190,12 +196,16 @@ def test_a_long_height_is_written_exactly():
 @pytest.mark.parametrize(
     ("provenance", "cut", "match"),
     [
-        ({"source": "builtin", "key": "nope"}, CutSpec(height=1.0), "built-in dataset 'nope'"),
-        ({}, CutSpec(height=1.0), "only built-in examples and files"),
-        ({"source": "file", "format": "sav"}, CutSpec(height=1.0), "format 'sav'"),
-        ({"source": "builtin", "key": "classic", "scaling": "log"}, CutSpec(height=1.0), "scaling 'log'"),
-        ({"source": "builtin", "key": "classic"}, CutSpec(criterion="monocrit"), "criterion 'monocrit'"),
-        ({"source": "builtin", "key": "classic"}, CutSpec(height=float("nan")), "finite number"),
+        ({"source": "builtin", "key": "nope"}, CutRule.at_height(1.0), "built-in dataset 'nope'"),
+        ({}, CutRule.at_height(1.0), "only built-in examples and files"),
+        ({"source": "file", "format": "sav"}, CutRule.at_height(1.0), "format 'sav'"),
+        ({"source": "builtin", "key": "classic", "scaling": "log"}, CutRule.at_height(1.0), "scaling 'log'"),
+        (
+            {"source": "builtin", "key": "classic"},
+            CutRule.at_height(float("nan")),
+            "cut height must be a finite number",
+        ),
+        ({"source": "builtin", "key": "classic"}, CutRule.into(2.5), r"k must be a whole number .*\(got 2\.5\)"),
     ],
 )
 def test_what_cannot_be_replayed_is_explained(provenance, cut, match):
@@ -205,7 +215,7 @@ def test_what_cannot_be_replayed_is_explained(provenance, cut, match):
 
 def test_generated_script_runs_on_its_own(tmp_path):
     dataset = load_builtin("classic")
-    code = python_code(dataset.provenance, "ward", "euclidean", CutSpec(height=16.0), dataset.name)
+    code = python_code(dataset.provenance, "ward", "euclidean", CutRule.at_height(16.0), dataset.name)
     script = tmp_path / "view.py"
     script.write_text(code)
 
@@ -220,6 +230,6 @@ def test_replay_is_independent_of_the_dataset_object():
     # Only the provenance travels: a dataset renamed or with notes gives the same code body.
     dataset = load_builtin("blobs")
     renamed = replace(dataset, name="Other", notes=("x",))
-    a = python_code(dataset.provenance, "single", "euclidean", CutSpec(height=1.0))
-    b = python_code(renamed.provenance, "single", "euclidean", CutSpec(height=1.0))
+    a = python_code(dataset.provenance, "single", "euclidean", CutRule.at_height(1.0))
+    b = python_code(renamed.provenance, "single", "euclidean", CutRule.at_height(1.0))
     assert a == b

@@ -1,13 +1,24 @@
 """Flat clusters: the same partitions as SciPy's fcluster, with stable left-to-right ids."""
 
 import math
+import re
 import warnings
 
 import numpy as np
 import pytest
 from scipy.cluster.hierarchy import fcluster
 
-from hclust import ClusteringError, build_tree, clusters_at_height, clusters_for_k, snap_height
+from hclust import ClusteringError, CutRule, build_tree, clusters_at_height, clusters_for_k, snap_height
+from hclust.cut import (
+    DEFAULT_INCONSISTENCY_DEPTH,
+    DEFAULT_INCONSISTENCY_T,
+    DISTANCE,
+    INCONSISTENT,
+    MAXCLUST,
+    number_left_to_right,
+    valid_height,
+    valid_k,
+)
 from loaders import load_builtin
 
 
@@ -213,3 +224,203 @@ def test_snapped_height_has_no_more_significant_digits_than_the_raw_height(class
 @pytest.mark.parametrize("raw", [-0.5, -100.0])
 def test_negative_height_snaps_to_zero(classic_tree, raw):
     assert snap_height(classic_tree, raw) == 0.0
+
+
+# the rules for a height and for k, each stated once
+
+K_RULE = "the number of clusters k must be a whole number from 1 to 9"
+
+
+@pytest.mark.parametrize(("value", "expected"), [(0, 0.0), (16, 16.0), (np.float64(2.5), 2.5), (np.int64(3), 3.0)])
+def test_valid_height_gives_the_height_as_a_float(value, expected):
+    assert valid_height(value) == expected
+    assert isinstance(valid_height(value), float)
+
+
+@pytest.mark.parametrize("height", [-0.001, math.nan, math.inf, None, "16", True])
+def test_valid_height_states_the_rule_and_the_value(height):
+    with pytest.raises(
+        ClusteringError, match=rf"^the cut height must be a number of at least 0 \(got {re.escape(repr(height))}\)$"
+    ):
+        valid_height(height)
+
+
+def test_valid_height_and_k_quote_what_the_caller_says_was_asked():
+    with pytest.raises(ClusteringError, match=r'at least 0 \(you typed "abc"\)$'):
+        valid_height("abc", 'you typed "abc"')
+    with pytest.raises(
+        ClusteringError, match=r'^the number of clusters k must be a whole number from 1 to 9 \(you typed "x"\)$'
+    ):
+        valid_k("x", 9, 'you typed "x"')
+
+
+@pytest.mark.parametrize(("k", "expected"), [(1, 1), (3.0, 3), (np.int64(9), 9)])
+def test_valid_k_gives_a_whole_k(k, expected):
+    assert valid_k(k, 9) == expected
+    assert isinstance(valid_k(k, 9), int)
+
+
+@pytest.mark.parametrize("k", [0, 10, 2.5, -1, math.nan, math.inf, None, "3", True])
+def test_valid_k_states_the_rule_and_the_value(k):
+    with pytest.raises(
+        ClusteringError, match=rf"^the number of clusters k must be a whole number from 1 to 9 \(got {k!r}\)$"
+    ):
+        valid_k(k, 9)
+
+
+# CutRule: fcluster's criterion and numbers as one value
+
+
+def fcluster_ids(tree, *args, **kwargs):
+    """fcluster's labels, numbered left to right as the app numbers them."""
+    return number_left_to_right(fcluster(tree.linkage, *args, **kwargs), tree.leaf_order)
+
+
+def test_rule_constructors_name_the_criterion_and_its_numbers():
+    assert CutRule.at_height(16.0) == CutRule(DISTANCE, height=16.0)
+    assert CutRule.into(4) == CutRule(MAXCLUST, k=4)
+    assert CutRule.inconsistent(1.5, 3) == CutRule(INCONSISTENT, threshold=1.5, depth=3)
+    default = CutRule.inconsistent()
+    assert (default.threshold, default.depth) == (DEFAULT_INCONSISTENCY_T, DEFAULT_INCONSISTENCY_DEPTH) == (1.0, 2)
+
+
+@pytest.mark.parametrize("height", [0.0, 5.0, 15.11533118, 16.0, 50.0, 1000.0])
+def test_height_rule_cuts_like_fcluster_distance(classic_tree, height):
+    cut = CutRule.at_height(height).apply(classic_tree)
+    np.testing.assert_array_equal(cut.labels, fcluster_ids(classic_tree, height, criterion="distance"))
+    assert cut.height == height
+
+
+@pytest.mark.parametrize("k", [1, 2, 3, 4, 7, 150])
+def test_k_rule_cuts_like_fcluster_maxclust(classic_tree, k):
+    cut = CutRule.into(k).apply(classic_tree)
+    np.testing.assert_array_equal(cut.labels, fcluster_ids(classic_tree, k, criterion="maxclust"))
+    assert cut.n_clusters == k
+
+
+@pytest.mark.parametrize(("t", "depth"), [(0.8, 2), (1.0, 2), (1.15, 3), (2.0, 5), (5.0, 5)])
+def test_inconsistency_rule_cuts_like_fcluster_inconsistent(classic_tree, t, depth):
+    cut = CutRule.inconsistent(t, depth).apply(classic_tree)
+    np.testing.assert_array_equal(cut.labels, fcluster_ids(classic_tree, t, criterion="inconsistent", depth=depth))
+    assert math.isnan(cut.height)
+
+
+@pytest.mark.parametrize(
+    "rule",
+    [
+        CutRule.at_height(16.0),
+        CutRule.at_height(16.123456789012345),
+        CutRule.into(4),
+        CutRule.into(150),
+        CutRule.inconsistent(1.15, 3),
+        CutRule.inconsistent(0.7071067811865476, 2),
+    ],
+    ids=repr,
+)
+def test_the_fcluster_call_replays_the_rule(classic_tree, rule):
+    written = rule.fcluster_call()
+    labels = eval(written, {"fcluster": fcluster, "Z": classic_tree.linkage})  # noqa: S307 - the code under test
+
+    assert same_partition(labels, rule.apply(classic_tree).labels)
+
+
+@pytest.mark.parametrize("row", [-2, -4, -40])
+def test_a_height_at_a_merge_is_written_exactly(classic_tree, row):
+    # fcluster joins a merge at exactly the cut height: one digit short would split it.
+    height = float(classic_tree.linkage[row, 2])
+    rule = CutRule.at_height(height)
+    labels = eval(rule.fcluster_call(), {"fcluster": fcluster, "Z": classic_tree.linkage})  # noqa: S307
+
+    np.testing.assert_array_equal(labels, fcluster(classic_tree.linkage, height, criterion="distance"))
+    assert f"t={height!r}," in rule.fcluster_call()
+
+
+def test_the_fcluster_calls_and_descriptions_read_like_scipy():
+    assert CutRule.at_height(16).fcluster_call() == 'fcluster(Z, t=16.0, criterion="distance")'
+    assert CutRule.into(4.0).fcluster_call() == 'fcluster(Z, t=4, criterion="maxclust")'
+    call = CutRule.inconsistent(1.15, 3).fcluster_call()
+    assert call == 'fcluster(Z, t=1.15, criterion="inconsistent", depth=3)'
+    assert CutRule.at_height(16.0).describe() == "cut at height 16.0"
+    assert CutRule.into(4).describe() == "at most 4 clusters (maxclust)"
+    assert CutRule.inconsistent(1.15, 3).describe() == "inconsistency at most 1.15 over depth 3"
+
+
+@pytest.mark.parametrize(
+    ("rule", "match"),
+    [
+        (CutRule.at_height(math.nan), r"^the cut height must be a finite number to be written as Python \(got nan\)$"),
+        (CutRule.into(2.5), r"^the number of clusters k must be a whole number .* \(got 2\.5\)$"),
+        (CutRule.inconsistent(math.inf), r"^the inconsistency threshold t must be a finite number .* \(got inf\)$"),
+        (CutRule.inconsistent(depth=None), r"^the inconsistency depth must be a whole number .* \(got None\)$"),
+    ],
+)
+def test_a_number_that_cannot_be_written_is_named(rule, match):
+    with pytest.raises(ClusteringError, match=match):
+        rule.fcluster_call()
+
+
+def test_an_unknown_criterion_names_the_choices(classic_tree):
+    message = r"^unknown cut criterion 'monocrit'; choose one of: distance, maxclust, inconsistent$"
+    with pytest.raises(ClusteringError, match=message):
+        CutRule("monocrit", height=1.0).apply(classic_tree)
+
+
+@pytest.mark.parametrize(
+    ("rule", "match"),
+    [
+        (CutRule.at_height(-1), "cut height must be a number of at least 0"),
+        (CutRule.into(151), "whole number from 1 to 150"),
+        (CutRule.inconsistent(-1), "threshold t must be a number of at least 0"),
+        (CutRule.inconsistent(1.0, 0), "depth must be a whole number of at least 1"),
+    ],
+)
+def test_applying_a_rule_checks_its_numbers(classic_tree, rule, match):
+    with pytest.raises(ClusteringError, match=match):
+        rule.apply(classic_tree)
+
+
+@pytest.fixture(scope="module")
+def tied_tree():
+    # Single linkage on integers: six merges tie at height 1, one at 0 (a duplicate sample).
+    points = np.array([[0.0], [1.0], [2.0], [3.0], [10.0], [11.0], [20.0], [20.0], [30.0], [31.0], [32.0]])
+    return build_tree(points, "single", "euclidean")
+
+
+def test_tied_tree_has_ties(tied_tree):
+    heights = tied_tree.linkage[:, 2]
+    assert np.count_nonzero(heights == 1.0) == 6 and np.count_nonzero(heights == 0.0) == 1
+
+
+def view_cut_by_k(cut):
+    """A view whose cut is ``cut``, made by k, as the app keeps it (height and k are the cut's own)."""
+    from callbacks.render import ViewState
+
+    blank = ViewState("s", "d", "single", "euclidean", 30, None, height=0.0, k=0, criterion=MAXCLUST)
+    return blank.with_cut(cut, blank.slots_for(cut), MAXCLUST)
+
+
+@pytest.mark.parametrize("k", range(1, 12))
+def test_a_k_view_cut_again_by_its_k_is_the_cut_at_its_height(tied_tree, k):
+    # The cut a view shows used to be made again at the view's height; its rule makes it
+    # again with the view's k. With tied heights k may be unattainable (fewer clusters):
+    # the view's k is the cut's own count, which a height gives, so both agree exactly.
+    view = view_cut_by_k(clusters_for_k(tied_tree, k))
+    by_rule = view.cut_rule.apply(tied_tree)
+    at_height = clusters_at_height(tied_tree, view.height)
+
+    assert view.cut_rule == CutRule(MAXCLUST, view.height, view.k, DEFAULT_INCONSISTENCY_T, DEFAULT_INCONSISTENCY_DEPTH)
+    np.testing.assert_array_equal(by_rule.labels, at_height.labels)
+    np.testing.assert_array_equal(by_rule.roots, at_height.roots)
+    assert (by_rule.n_clusters, by_rule.height, by_rule.note) == (at_height.n_clusters, at_height.height, "")
+
+
+def test_a_k_view_at_any_height_keeps_its_partition(tied_tree):
+    # Even a k view whose height was carried over from elsewhere: every height with k clusters gives one partition.
+    levels = np.unique(tied_tree.linkage[:, 2])
+    heights = np.concatenate([levels, (levels[:-1] + levels[1:]) / 2, [levels[-1] + 1]])
+    for height in heights:
+        view = view_cut_by_k(clusters_at_height(tied_tree, float(height)))
+        by_rule = view.cut_rule.apply(tied_tree)
+        at_height = clusters_at_height(tied_tree, view.height)
+        np.testing.assert_array_equal(by_rule.labels, at_height.labels, err_msg=f"height {height}")
+        np.testing.assert_array_equal(by_rule.roots, at_height.roots, err_msg=f"height {height}")
