@@ -35,7 +35,9 @@ def session_id(ttl_seconds: int) -> str:
     current = flask.request.cookies.get(SESSION_COOKIE, "")
     if _SESSION_ID.fullmatch(current):
         return current
-    new = uuid.uuid4().hex
+    if "new_session_id" in flask.g:  # Dash builds the layout twice on its first request
+        return flask.g.new_session_id
+    new = flask.g.new_session_id = uuid.uuid4().hex
 
     @flask.after_this_request
     def set_cookie(response: flask.Response) -> flask.Response:

@@ -2,9 +2,9 @@
 
 Run from the repository root::
 
-    /work/venv/bin/python benchmarks/bench_browser.py                     # n = 10,000 and 100,000, d = 2 (~4 min)
-    /work/venv/bin/python benchmarks/bench_browser.py --sizes 100000 --dims 16
-    /work/venv/bin/python benchmarks/bench_browser.py --modes exact       # skip the approximate tree
+    .venv/bin/python benchmarks/bench_browser.py                     # n = 10,000 and 100,000, d = 2 (~4 min)
+    .venv/bin/python benchmarks/bench_browser.py --sizes 100000 --dims 16
+    .venv/bin/python benchmarks/bench_browser.py --modes exact       # skip the approximate tree
 
 For each configuration a fresh app (``factory.create_app`` with a temporary
 cache, served by werkzeug on a thread, exactly as the browser tests serve it)

@@ -2,10 +2,10 @@
 
 Run from the repository root::
 
-    /work/venv/bin/python benchmarks/bench_core.py            # n = 1,000, 5,000, 10,000
-    /work/venv/bin/python benchmarks/bench_core.py --quick    # n = 1,000, 5,000
-    /work/venv/bin/python benchmarks/bench_core.py --profile  # + cProfile of cut requests at the largest n
-    /work/venv/bin/python benchmarks/bench_core.py --sizes 10000 --repeats 1   # one size only
+    .venv/bin/python benchmarks/bench_core.py            # n = 1,000, 5,000, 10,000
+    .venv/bin/python benchmarks/bench_core.py --quick    # n = 1,000, 5,000
+    .venv/bin/python benchmarks/bench_core.py --profile  # + cProfile of cut requests at the largest n
+    .venv/bin/python benchmarks/bench_core.py --sizes 10000 --repeats 1   # one size only
 
 Data: ``sklearn.datasets.make_blobs(n, n_features=d, centers=5, random_state=0)``
 for d = 2 and 16 (gaussian blobs, fixed seed).

@@ -2,10 +2,10 @@
 
 Run from the repository root::
 
-    /work/venv/bin/python benchmarks/bench_scale.py            # n = 1,000 ... 100,000, d = 2 and 16 (~15-25 min)
-    /work/venv/bin/python benchmarks/bench_scale.py --quick    # n = 1,000 and 10,000, d = 2 only (< 2 min)
-    /work/venv/bin/python benchmarks/bench_scale.py --full     # + the cophenetic correlation at n = 100,000
-    /work/venv/bin/python benchmarks/bench_scale.py --profile  # + cProfile of every cut series and tree request
+    .venv/bin/python benchmarks/bench_scale.py            # n = 1,000 ... 100,000, d = 2 and 16 (~15-25 min)
+    .venv/bin/python benchmarks/bench_scale.py --quick    # n = 1,000 and 10,000, d = 2 only (< 2 min)
+    .venv/bin/python benchmarks/bench_scale.py --full     # + the cophenetic correlation at n = 100,000
+    .venv/bin/python benchmarks/bench_scale.py --profile  # + cProfile of every cut series and tree request
 
 Data: ``sklearn.datasets.make_blobs(n, n_features=d, centers=5, random_state=0)``
 (``bench_core.make_data``), d = 2 and 16.

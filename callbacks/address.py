@@ -36,8 +36,8 @@ from state.session_store import DataRef, SessionStore
 from state.view import Source, View, decode, encode
 
 MISSING_UPLOAD = (
-    "This link names an uploaded file{name}; load that file to continue (the link's other settings are kept, "
-    "and the view comes back as soon as the file is loaded)."
+    "This link names an uploaded file{name}; load that file to continue: the link's other settings are kept "
+    "and its view comes back as soon as the file is loaded."
 )
 
 OPEN_OUTPUTS = {
@@ -115,7 +115,7 @@ def opening(store: SessionStore, session_id: str, query: str) -> dict:
         "aid": view.aid,
         "kmeans_color": ["on"] if view.coloring == "kmeans" else [],
         "pending": pending,
-        "message": message(*problems, kind="warning") if problems else [],
+        "message": opened_message(problems),
     }
 
 
@@ -132,6 +132,11 @@ def _load_nearest(store: SessionStore, session_id: str, source: Source, problems
         )
         default = Source(example=None, upload=source.upload, filename=source.filename, scaling=source.scaling)
         return load_source(store, session_id, default)
+
+
+def opened_message(problems) -> list:
+    """One paragraph for what an opened address could not use (empty when it was all used)."""
+    return message(" ".join(problems), kind="warning") if problems else []
 
 
 def first_rule(tree: Tree) -> CutRule:
@@ -177,7 +182,8 @@ def restored(tree: Tree, view: ViewState, wanted: View) -> tuple[Cut, np.ndarray
         problems.append(f"The address's cut does not fit this tree: {error}; the suggested cut is shown instead.")
         rule = first_rule(tree)
         cut = rule.apply(tree)
-    view = view.cutting_by(rule)
+    if wanted.cut is not None:
+        view = view.cutting_by(rule)  # without a cut in the address, the criterion stays as it is
     slots = assign_color_slots(cut.roots, None, N_SLOTS)
     if wanted.colors and len(wanted.colors) == cut.n_clusters:
         by_root = dict(zip(sorted(int(root) for root in cut.roots), wanted.colors))

@@ -14,7 +14,7 @@ import math
 from dash import Dash, Input, Output, ctx, html, no_update
 from dash.exceptions import PreventUpdate
 
-from callbacks.common import USER_ERRORS, error_message, patch_from
+from callbacks.common import USER_ERRORS, error_message, patch_from, reply_in_order
 from callbacks.render import ViewState
 from components import ids
 from components.aids_panel import inconsistency_table_view
@@ -49,15 +49,20 @@ from hclust.tree import PRECOMPUTED
 from loaders import Dataset
 from state.session_store import SessionStore
 
+# What the merge-heights callback updates, by name; a reply leaves out what stays.
+ELBOW_OUTPUTS = {
+    "figure": Output(ids.ELBOW_GRAPH, "figure"),
+    "suggested_label": Output(ids.SUGGESTED_K, "children"),
+    "suggested_k": Output(ids.SUGGESTED_K, "value"),
+    "note": Output(ids.ELBOW_NOTE, "children"),
+}
+
 
 def register(app: Dash, store: SessionStore) -> None:
     """Register the aids callbacks on ``app``."""
 
     @app.callback(
-        Output(ids.ELBOW_GRAPH, "figure"),
-        Output(ids.SUGGESTED_K, "children"),
-        Output(ids.SUGGESTED_K, "value"),
-        Output(ids.ELBOW_NOTE, "children"),
+        *ELBOW_OUTPUTS.values(),
         Input(ids.VIEW, "data"),
         Input(ids.ELBOW_MERGES, "value"),
     )
@@ -66,10 +71,18 @@ def register(app: Dash, store: SessionStore) -> None:
         try:
             profile = merge_height_profile(_tree(store, view), last)
         except USER_ERRORS as error:
-            return no_update, no_update, no_update, error_message(error)
+            return reply_in_order(ELBOW_OUTPUTS, {"note": error_message(error)}, "merge heights")
         k = profile.suggested_k
-        figure = aids_fig.merge_heights_figure(profile, view.k, revision=_revision(view))
-        return figure, f"Elbow suggests k = {k}", str(k), elbow_note(profile)
+        return reply_in_order(
+            ELBOW_OUTPUTS,
+            {
+                "figure": aids_fig.merge_heights_figure(profile, view.k, revision=_revision(view)),
+                "suggested_label": f"Elbow suggests k = {k}",
+                "suggested_k": str(k),
+                "note": elbow_note(profile),
+            },
+            "merge heights",
+        )
 
     @app.callback(
         Output(ids.INCONSISTENCY_TABLE, "children"),

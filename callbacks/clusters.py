@@ -13,7 +13,7 @@ import numpy as np
 from dash import ALL, Dash, Input, Output, State, ctx, html, no_update
 from dash.exceptions import PreventUpdate
 
-from callbacks.common import USER_ERRORS, patch_from
+from callbacks.common import USER_ERRORS, patch_from, reply_in_order
 from callbacks.render import ViewState
 from components import ids
 from components.clusters_panel import (
@@ -33,6 +33,16 @@ from loaders.codegen import python_code
 from state.session_store import SessionStore
 
 EXACT = "exact"  # ViewState.tree_mode of SciPy's own tree
+
+# What the selection callback updates, by name; a reply leaves out what stays.
+SELECTION_OUTPUTS = {
+    "selection": Output(ids.SELECTION, "data"),
+    "selection_list": Output(ids.SELECTION_LIST, "children"),
+    "scatter": Output(ids.SCATTER, "figure", allow_duplicate=True),
+    "dendrogram": Output(ids.DENDROGRAM, "figure", allow_duplicate=True),
+    "clear_disabled": Output(ids.CLEAR_SELECTION, "disabled"),
+    "export_disabled": Output(ids.EXPORT_SELECTION, "disabled"),
+}
 
 
 @dataclass(frozen=True, eq=False)
@@ -134,12 +144,7 @@ def register(app: Dash, store: SessionStore) -> None:
         return table, table_note(clusters, summary), code
 
     @app.callback(
-        Output(ids.SELECTION, "data"),
-        Output(ids.SELECTION_LIST, "children"),
-        Output(ids.SCATTER, "figure", allow_duplicate=True),
-        Output(ids.DENDROGRAM, "figure", allow_duplicate=True),
-        Output(ids.CLEAR_SELECTION, "disabled"),
-        Output(ids.EXPORT_SELECTION, "disabled"),
+        *SELECTION_OUTPUTS.values(),
         Input(ids.DENDROGRAM, "clickData"),
         Input({"type": ids.CLUSTER_SELECT, "index": ALL}, "n_clicks"),
         Input(ids.CLEAR_SELECTION, "n_clicks"),
@@ -169,14 +174,15 @@ def register(app: Dash, store: SessionStore) -> None:
             elif node is None and not selection:
                 raise PreventUpdate  # a new view, and nothing was selected
             if node is None:
-                return _cleared(geometry, tree.n_samples)
+                return reply_in_order(SELECTION_OUTPUTS, _cleared(geometry, tree.n_samples), "selection")
             clusters = cluster_view(store, view)
             samples = samples_under(tree, node)
         except USER_ERRORS as error:
-            return None, html.P(str(error), className="hint"), no_update, no_update, True, True
-        return (
-            {"node": int(node), "tree": tree_key(view)},
-            selection_summary(
+            values = {"selection_list": html.P(str(error), className="hint"), **_nothing_selected()}
+            return reply_in_order(SELECTION_OUTPUTS, values, "selection")
+        values = {
+            "selection": {"node": int(node), "tree": tree_key(view)},
+            "selection_list": selection_summary(
                 _node_title(tree, geometry, node),
                 [clusters.dataset.sample_label(int(s)) for s in samples[:MAX_LISTED_SAMPLES]],
                 int(samples.size),
@@ -184,11 +190,12 @@ def register(app: Dash, store: SessionStore) -> None:
                 clusters.slots,
                 clusters.shapes,
             ),
-            patch_from(scatter_selection_updates(samples)),
-            patch_from(dendrogram_selection_updates(geometry, node, tree.n_samples)),
-            False,
-            False,
-        )
+            "scatter": patch_from(scatter_selection_updates(samples)),
+            "dendrogram": patch_from(dendrogram_selection_updates(geometry, node, tree.n_samples)),
+            "clear_disabled": False,
+            "export_disabled": False,
+        }
+        return reply_in_order(SELECTION_OUTPUTS, values, "selection")
 
 
 def selected_samples(store: SessionStore, view: ViewState, selection: dict | None) -> np.ndarray | None:
@@ -199,15 +206,19 @@ def selected_samples(store: SessionStore, view: ViewState, selection: dict | Non
     return samples_under(tree, int(selection["node"]))
 
 
-def _cleared(geometry, n_samples: int):
-    return (
-        None,
-        html.P(SELECTION_HINT, className="hint"),
-        patch_from(scatter_selection_updates(None)),
-        patch_from(dendrogram_selection_updates(geometry, None, n_samples)),
-        True,
-        True,
-    )
+def _cleared(geometry, n_samples: int) -> dict:
+    """The selection outputs, by :data:`SELECTION_OUTPUTS` name, with nothing selected: the hint, no highlight."""
+    return {
+        "selection_list": html.P(SELECTION_HINT, className="hint"),
+        "scatter": patch_from(scatter_selection_updates(None)),
+        "dendrogram": patch_from(dendrogram_selection_updates(geometry, None, n_samples)),
+        **_nothing_selected(),
+    }
+
+
+def _nothing_selected() -> dict:
+    """No stored selection, and nothing to clear or export."""
+    return {"selection": None, "clear_disabled": True, "export_disabled": True}
 
 
 def _node_title(tree: Tree, geometry, node: int) -> str:

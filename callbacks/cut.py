@@ -13,21 +13,22 @@ depth mean ``inconsistent``, whose cut has no single height, so its line is
 hidden.
 
 The height and k boxes are text boxes (``components.widgets.typed_number``):
-their values arrive as typed, are parsed here (:func:`read_typed`) and
-checked against the tree; a value that is no valid height or k leaves the
-cut as it was, puts the box back and says what the rule is.
+their values arrive as typed, are parsed (:func:`callbacks.typed_cut.read_typed`,
+also importable from here) and checked against the tree; a value that is no
+valid height or k leaves the cut as it was, puts the box back and says what
+the rule is (:mod:`callbacks.typed_cut`).
 """
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, replace
 
-from dash import ClientsideFunction, Dash, Input, Output, State, ctx, no_update
+from dash import ClientsideFunction, Dash, Input, Output, State, ctx
 from dash.exceptions import PreventUpdate
 
-from callbacks.common import USER_ERRORS, error_message, message, patch_from
+from callbacks.common import USER_ERRORS, error_message, message, patch_from, reply_in_order
 from callbacks.render import ViewState, cluster_summary, cut_updates
+from callbacks.typed_cut import box_values, kept_cut_message, read_typed, typed_text
 from components import ids
 from hclust import ClusteringError, Cut, CutRule, Tree, snap_height
 from hclust.aids import CUT_CRITERIA, max_coefficient
@@ -40,6 +41,17 @@ AID_NAMES = {
     ids.ELBOW_GRAPH: "picked on the merge heights",
     ids.SILHOUETTE_GRAPH: "picked on the silhouette curve",
     ids.KMEANS_GRAPH: "picked on the k-means error curve",
+}
+
+# What the cut callback updates, by name; a reply leaves out what stays.
+CUT_OUTPUTS = {
+    "dendrogram": Output(ids.DENDROGRAM, "figure", allow_duplicate=True),
+    "scatter": Output(ids.SCATTER, "figure", allow_duplicate=True),
+    "height": Output(ids.CUT_HEIGHT, "value", allow_duplicate=True),
+    "k": Output(ids.N_CLUSTERS, "value", allow_duplicate=True),
+    "chips": Output(ids.CLUSTER_SUMMARY, "children", allow_duplicate=True),
+    "view": Output(ids.VIEW, "data", allow_duplicate=True),
+    "message": Output(ids.MESSAGE, "children", allow_duplicate=True),
 }
 
 # A k picked on an aid: the suggested-k button carries its k in `value`, a
@@ -144,13 +156,7 @@ def register(app: Dash, store: SessionStore) -> None:
     )
 
     @app.callback(
-        Output(ids.DENDROGRAM, "figure", allow_duplicate=True),
-        Output(ids.SCATTER, "figure", allow_duplicate=True),
-        Output(ids.CUT_HEIGHT, "value", allow_duplicate=True),
-        Output(ids.N_CLUSTERS, "value", allow_duplicate=True),
-        Output(ids.CLUSTER_SUMMARY, "children", allow_duplicate=True),
-        Output(ids.VIEW, "data", allow_duplicate=True),
-        Output(ids.MESSAGE, "children", allow_duplicate=True),
+        *CUT_OUTPUTS.values(),
         Input(ids.GRAPH_CUT, "data"),
         Input(ids.CUT_HEIGHT, "value"),
         Input(ids.N_CLUSTERS, "value"),
@@ -180,18 +186,20 @@ def register(app: Dash, store: SessionStore) -> None:
         except USER_ERRORS as error:
             if isinstance(error, ClusteringError) and request.source in ("height", "k"):
                 # A typed value the cut cannot use: the cut stays, and the box shows it again.
-                boxes = box_values(request, view, view.k, refused=True)
-                return (no_update, no_update, *boxes, no_update, no_update, kept_cut_message(error, view))
-            return (*[no_update] * 6, error_message(error))
-        return (
-            patch_from(dendrogram),
-            # Colored by k-means: the k-means callback repaints after the view changes.
-            no_update if kmeans_color else patch_from(scatter),
-            *box_values(request, new_view, cut.n_clusters),
-            cluster_summary(cut, slots),
-            new_view.to_store(),
-            cut_message(request, view, new_view, cut),
-        )
+                values = {**box_values(request, view, view.k, refused=True), "message": kept_cut_message(error, view)}
+                return reply_in_order(CUT_OUTPUTS, values, "cut")
+            return reply_in_order(CUT_OUTPUTS, {"message": error_message(error)}, "cut")
+        values = {
+            "dendrogram": patch_from(dendrogram),
+            **box_values(request, new_view, cut.n_clusters),
+            "chips": cluster_summary(cut, slots),
+            "view": new_view.to_store(),
+            "message": cut_message(request, view, new_view, cut),
+        }
+        if not kmeans_color:
+            # Colored by k-means, the scatter is left alone: the k-means callback repaints after the view changes.
+            values["scatter"] = patch_from(scatter)
+        return reply_in_order(CUT_OUTPUTS, values, "cut")
 
 
 def pick_request(
@@ -234,37 +242,6 @@ def pick_request(
     return None
 
 
-def read_typed(value: object) -> object:
-    """A box's value as a number where it is one.
-
-    Parameters
-    ----------
-    value : object
-        What a box sent: text as typed (a text box), a number (a number box,
-        or the value the server last wrote), or None.
-
-    Returns
-    -------
-    object
-        None for a blank box; a float for text that reads as a finite number
-        (surrounding spaces and one decimal comma are fine: ``" 12,5"`` is
-        12.5); otherwise ``value`` unchanged (stripped, if text), for
-        :func:`apply_request` to refuse with a message.
-    """
-    if not isinstance(value, str):
-        return value
-    text = value.strip()
-    if not text:
-        return None
-    if text.count(",") == 1 and "." not in text:
-        text = text.replace(",", ".")
-    try:
-        number = float(text)
-    except ValueError:
-        return value.strip()
-    return number if math.isfinite(number) else value.strip()
-
-
 def apply_request(tree: Tree, view: ViewState, request: CutRequest) -> tuple[Cut, ViewState]:
     """The cut a request makes, and the view's criterion settings after it.
 
@@ -289,9 +266,9 @@ def requested_rule(tree: Tree, view: ViewState, request: CutRequest) -> CutRule:
     if source == "graph":
         return CutRule.at_height(snap_height(tree, value))
     if source == "height":
-        return CutRule.at_height(valid_height(value, _typed_text(request.typed)))
+        return CutRule.at_height(valid_height(value, typed_text(request.typed)))
     if source == "k":
-        return CutRule.into(valid_k(value, tree.n_samples, _typed_text(request.typed)))
+        return CutRule.into(valid_k(value, tree.n_samples, typed_text(request.typed)))
     if source == "pick":
         return CutRule.into(value)
     if source == "criterion":
@@ -319,82 +296,6 @@ def cut_message(request: CutRequest, before: ViewState, after: ViewState, cut: C
     if before.criterion == INCONSISTENT and request.source in ("graph", "height"):
         return message("You moved the cut line: back to the distance criterion (one height for all clusters).")
     return []
-
-
-def kept_cut_message(error: Exception, view: ViewState) -> list:
-    """The message for a typed height or k that was refused: the rule, and the cut that stays.
-
-    Parameters
-    ----------
-    error : Exception
-        One of the app's own errors; its text states the rule.
-    view : ViewState
-        The view before the request, which stays.
-
-    Returns
-    -------
-    list
-        The message line's paragraphs.
-    """
-    rule = str(error).rstrip(".")
-    kept = f"k = {view.k}" if view.criterion == INCONSISTENT else f"k = {view.k} (height {view.height:g})"
-    return message(f"{rule[:1].upper()}{rule[1:]}; the cut stays at {kept}.", kind="error")
-
-
-def box_values(request: CutRequest, view: ViewState, k: int, refused: bool = False) -> tuple:
-    """What the height and k boxes get after a request.
-
-    Parameters
-    ----------
-    request : CutRequest
-    view : ViewState
-        The view after the request (before it, if it was refused).
-    k : int
-        The number of clusters of that view's cut.
-    refused : bool
-        The request was refused: only the box typed into is put back.
-
-    Returns
-    -------
-    tuple
-        The height box's and the k box's new value, each ``no_update`` when
-        the box shows it already (a typed ``"3"`` for k = 3 stays as typed).
-        The height box is cleared for an inconsistency cut, which has no
-        single height.
-    """
-    height = None if view.criterion == INCONSISTENT else view.height
-    if request.source == "height":
-        height = _box_value(request.typed, height)
-    elif refused:
-        height = no_update
-    if request.source == "k":
-        k = _box_value(request.typed, k)
-    elif refused:
-        k = no_update
-    return height, k
-
-
-def _box_value(typed, value):
-    """``value`` for a box, or no_update if the box (which holds ``typed``) already shows it."""
-    if isinstance(typed, str):
-        shown = typed == _as_text(value)
-    else:
-        shown = typed is not None and value is not None and typed == value
-    return no_update if shown else value
-
-
-def _as_text(value) -> str | None:
-    """How the browser writes a number into a text box (JavaScript's ``String(x)``, but for exponents)."""
-    if value is None:
-        return None
-    return str(int(value)) if float(value).is_integer() else repr(float(value))
-
-
-def _typed_text(typed) -> str:
-    text = "" if typed is None else str(typed).strip()
-    if not text:
-        return "the box was empty"
-    return f'you typed "{text if len(text) <= 20 else text[:20] + "…"}"'
 
 
 def _number(value, name: str) -> float:

@@ -9,106 +9,63 @@ Which dataset the page shows: ``DATA_REF`` names the dataset the data panel
 describes, and changes as soon as a dataset is loaded; ``VIEW`` names the
 dataset of the tree on screen. The two differ while a background job builds
 the tree of new (pending) data; when that job is cancelled, the shown tree's
-dataset wins and the whole data panel goes back to it (:func:`panel_of`).
-Controls that another callback writes (a cancel, an opened address) trigger
-the data callbacks too; one rule keeps them from loading twice: loading the
-dataset that ``DATA_REF`` already names does nothing (:func:`already_loaded`).
+dataset wins and the whole data panel goes back to it
+(:func:`callbacks.data_panel.panel_of`). Controls that another callback
+writes (a cancel, an opened address) trigger the data callbacks too; one
+rule keeps them from loading twice: loading the dataset that ``DATA_REF``
+already names does nothing (:func:`callbacks.data_panel.already_loaded`).
+
+What the data panel shows lives in :mod:`callbacks.data_panel`; the names
+other modules import from here are re-exported.
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
-
-from dash import Dash, Input, Output, State, ctx, html, no_update
+from dash import Dash, Input, Output, State, ctx
 from dash.exceptions import PreventUpdate
 
 from callbacks.common import USER_ERRORS, error_message, message, reply_in_order
-from callbacks.options import values_for_data
-from components import ids
-from components.data_panel import NO_LABEL, blank_file_options, feature_menu, label_menu, sheet_menu
-from config import Settings
-from loaders import (
-    AUTO,
-    Dataset,
-    LoadOptions,
-    Table,
-    decode_upload,
-    load_builtin,
-    parse_file,
-    plan,
-    prepare,
-    with_scaling,
+from callbacks.data_panel import (
+    PANEL_OUTPUTS,
+    already_loaded,
+    chosen_options,
+    data_summary,
+    explicit_linkage,
+    linkage_for,
+    panel_for,
+    panel_of,
+    put_file_dataset,
+    source_record_key,
+    table_ref_for,
 )
+from components import ids
+from config import Settings
+from loaders import LoadOptions, Table, decode_upload, load_builtin, parse_file, prepare, with_scaling
 from state.session_file import MAX_DATA_BYTES
-from state.session_store import DataRef, SessionExpiredError, SessionStore
+from state.session_store import SessionStore
 from state.view import View, decode
 
+__all__ = [
+    "EXAMPLE_OUTPUTS",
+    "FILE_OUTPUTS",
+    "PANEL_OUTPUTS",
+    "RETRY_HINT",
+    "already_loaded",
+    "chosen_options",
+    "data_summary",
+    "explicit_linkage",
+    "file_reply",
+    "linkage_for",
+    "new_table",
+    "panel_for",
+    "panel_of",
+    "put_file_dataset",
+    "register",
+    "source_record_key",
+    "waiting_upload",
+]
+
 RETRY_HINT = "The current data stays on screen; change the choices under Columns & options to try again."
-
-
-def data_summary(dataset: Dataset) -> list:
-    """What is loaded: name, shape, feature names and loading notes."""
-    if dataset.is_distance_matrix:
-        shape = f"{dataset.n_samples:,} samples × {dataset.n_samples:,} distances (precomputed)"
-    else:
-        names = ", ".join(dataset.feature_names[:6]) + (" …" if dataset.n_features > 6 else "")
-        shape = f"{dataset.n_samples:,} samples × {dataset.n_features} features ({names})"
-    notes = []
-    if dataset.notes:
-        count = len(dataset.notes)
-        notes.append(
-            html.Details(
-                className="data-notes",
-                children=[
-                    html.Summary(f"{count} note{'s' if count > 1 else ''} on reading it"),
-                    *[html.Div(note, className="hint") for note in dataset.notes],
-                ],
-            )
-        )
-    return [html.Div(dataset.name, className="data-name"), html.Div(shape), *notes]
-
-
-def chosen_options(features, label, missing, scaling, read_as) -> LoadOptions:
-    """The option controls' values as :class:`LoadOptions`."""
-    return LoadOptions(
-        feature_columns=tuple(features or ()),
-        label_column=None if label in (None, NO_LABEL) else label,
-        missing=missing or "drop",
-        scaling=scaling or "none",
-        read_as=read_as or AUTO,
-    )
-
-
-def panel_for(table: Table, options: LoadOptions) -> dict:
-    """The option controls for a newly read table: its columns, and the choices resolved for it.
-
-    Returns
-    -------
-    dict
-        Values for the keys of :data:`FILE_OUTPUTS` that describe the panel.
-    """
-    resolved = plan(table, options)
-    return {
-        "panel_hidden": False,
-        "panel_title": f"· {table.filename}" + (f" [{table.sheet}]" if len(table.sheets) > 1 else ""),
-        "sheet_menu": sheet_menu(table.sheets),
-        "sheet": table.sheet,
-        "sheet_hidden": len(table.sheets) < 2,
-        "read_as": resolved.read_as,
-        "read_as_hidden": not resolved.detection.possible,
-        "feature_menu": feature_menu(resolved.columns.numeric, resolved.columns.other),
-        "features": list(resolved.features),
-        "label_menu": label_menu(list(table.frame.columns)),
-        "label": resolved.label or NO_LABEL,
-        "missing": options.missing,
-    }
-
-
-def linkage_for(dataset: Dataset, method, metric) -> dict:
-    """Method and metric values that go with the new data (see ``values_for_data``)."""
-    new_method, new_metric = values_for_data(dataset.is_distance_matrix, method, metric)
-    return {"method": new_method, "metric": new_metric}
 
 
 # Everything the file callback can update, by name; a reply leaves out what stays.
@@ -137,124 +94,6 @@ FILE_OUTPUTS = {
     "scaling": Output(ids.SCALING, "value", allow_duplicate=True),
     "pending": Output(ids.PENDING, "data", allow_duplicate=True),
 }
-
-
-# The data panel: everything that says which dataset is loaded and how it was read.
-# A cancel writes all of it back (callbacks/linkage.py: restore_after_cancel).
-PANEL_OUTPUTS = {
-    "data_ref": Output(ids.DATA_REF, "data", allow_duplicate=True),
-    "summary": Output(ids.DATA_SUMMARY, "children", allow_duplicate=True),
-    "example": Output(ids.DATASET, "value", allow_duplicate=True),
-    "example_placeholder": Output(ids.DATASET, "placeholder", allow_duplicate=True),
-    "table_ref": Output(ids.TABLE_REF, "data", allow_duplicate=True),
-    "panel_hidden": Output(ids.DATA_OPTIONS, "hidden", allow_duplicate=True),
-    "panel_title": Output(ids.DATA_OPTIONS_TITLE, "children", allow_duplicate=True),
-    "sheet_menu": Output(ids.SHEET, "options", allow_duplicate=True),
-    "sheet": Output(ids.SHEET, "value", allow_duplicate=True),
-    "sheet_hidden": Output(ids.SHEET_FIELD, "hidden", allow_duplicate=True),
-    "read_as": Output(ids.READ_AS, "value", allow_duplicate=True),
-    "read_as_hidden": Output(ids.READ_AS_FIELD, "hidden", allow_duplicate=True),
-    "feature_menu": Output(ids.FEATURES, "options", allow_duplicate=True),
-    "features": Output(ids.FEATURES, "value", allow_duplicate=True),
-    "label_menu": Output(ids.LABEL, "options", allow_duplicate=True),
-    "label": Output(ids.LABEL, "value", allow_duplicate=True),
-    "missing": Output(ids.MISSING, "value", allow_duplicate=True),
-    "scaling": Output(ids.SCALING, "value", allow_duplicate=True),
-}
-
-
-def panel_of(store: SessionStore, ref: DataRef) -> dict:
-    """The data panel for a stored dataset, as the data callbacks left it when they loaded it.
-
-    A built-in example gets its menu entry and scaling, and the file options
-    hidden and blank. A file gets its stored table back, with the menus of
-    that table and the columns, label, missing-value policy, reading and
-    scaling that made the dataset (from its provenance and the record of
-    :func:`put_file_dataset`).
-
-    Parameters
-    ----------
-    store : SessionStore
-    ref : DataRef
-        The dataset to show, e.g. the one of the tree on screen.
-
-    Returns
-    -------
-    dict
-        A value for every key of :data:`PANEL_OUTPUTS` but ``data_ref``.
-
-    Raises
-    ------
-    SessionExpiredError
-        If the dataset, its table or the record of its table is gone.
-    loaders.DataError
-        If the stored table no longer fits the recorded choices.
-    """
-    dataset = store.dataset(ref)
-    provenance = dataset.provenance
-    if provenance.get("source") != "file":
-        return {
-            **blank_file_options(),
-            "summary": data_summary(dataset),
-            "example": provenance.get("key"),
-            "example_placeholder": None,
-            "table_ref": None,
-            "scaling": provenance.get("scaling", "none"),
-        }
-    source = store.recall(ref, source_record_key(dataset))
-    table = store.table(ref.session_id, source["table"])
-    options = LoadOptions(
-        feature_columns=tuple(provenance["feature_columns"]),
-        label_column=provenance["label_column"],
-        missing=provenance["missing"],
-        scaling=source["scaling"],
-        read_as="distances" if provenance["distance_matrix"] else "observations",
-    )
-    return {
-        **panel_for(table, options),
-        "summary": data_summary(dataset),
-        "example": None,
-        "example_placeholder": f"Uploaded: {table.filename}",
-        "table_ref": _table_ref(table),
-        "scaling": options.scaling,
-    }
-
-
-def put_file_dataset(store: SessionStore, session_id: str, dataset: Dataset, table: Table, scaling) -> DataRef:
-    """Store a dataset read from a file, and which table and scaling choice it came from.
-
-    The dataset's provenance holds the other choices; the record lets
-    :func:`panel_of` bring the whole panel back for this dataset.
-    """
-    ref = store.put_dataset(session_id, dataset)
-    store.remember(ref, source_record_key(dataset), {"table": table.key, "scaling": scaling or "none"})
-    return ref
-
-
-def already_loaded(store: SessionStore, data_ref: dict | None, dataset: Dataset) -> bool:
-    """True when ``DATA_REF`` already names ``dataset``, made with the same choices.
-
-    A cancel or an opened address writes the data controls, which trigger
-    the data callbacks; loading the same dataset again would redraw the
-    tree and replace the message for nothing.
-    """
-    ref = DataRef.from_store(data_ref)
-    if ref is None or ref.data_key != dataset.fingerprint:
-        return False
-    try:
-        return store.dataset(ref).provenance == dataset.provenance
-    except SessionExpiredError:
-        return False
-
-
-def source_record_key(dataset: Dataset) -> tuple[str, str]:
-    """The key of a file dataset's source record: one per distinct provenance of the same data."""
-    provenance = json.dumps(dataset.provenance, sort_keys=True, default=str)
-    return "file-source", hashlib.sha256(provenance.encode()).hexdigest()[:16]
-
-
-def _table_ref(table: Table) -> dict:
-    return {"table": table.key, "filename": table.filename}
 
 
 def file_reply(**values) -> tuple:
@@ -364,7 +203,7 @@ def register(app: Dash, store: SessionStore, settings: Settings) -> None:
                 # Keep the current dataset and result; clear the contents so the
                 # same file can be dropped again once fixed.
                 return file_reply(message=error_message(error, "Could not use the upload: "), contents=None)
-            return new_table(table, raw, scaling, session_id, method, metric, pending)
+            return new_table(store, table, raw, scaling, session_id, method, metric, pending)
         if not table_ref:
             raise PreventUpdate  # no uploaded file: the scaling is for an example
         try:
@@ -373,7 +212,7 @@ def register(app: Dash, store: SessionStore, settings: Settings) -> None:
                 if sheet == table.sheet or table.raw is None:
                     raise PreventUpdate
                 table = parse_file(table.raw, table.filename, sheet)
-                return new_table(table, table.raw, scaling, session_id, method, metric, None)
+                return new_table(store, table, table.raw, scaling, session_id, method, metric, None)
             dataset = prepare(table, chosen_options(features, label, missing, scaling, read_as))
         except USER_ERRORS as error:
             return file_reply(message=_failed(error, table_ref.get("filename")))
@@ -387,52 +226,45 @@ def register(app: Dash, store: SessionStore, settings: Settings) -> None:
             **linkage_for(dataset, method, metric),
         )
 
-    def new_table(table: Table, raw: bytes, scaling, session_id, method, metric, pending) -> tuple:
-        """Store a newly read table, fill the option controls for it and try its reading.
 
-        The reading is the default one, or the one of a view that waits for
-        this very file (an opened link or session); then that view's linkage
-        comes with it and the view is no longer waiting for a file.
-        """
-        store.put_table(session_id, table)
-        if len(raw) <= MAX_DATA_BYTES:
-            store.put_upload_bytes(session_id, table.key, raw)
-        table_ref = _table_ref(table)
-        waiting = waiting_upload(pending)
-        restoring = waiting is not None and waiting.source.upload == table.key
-        options = waiting.source.load_options() if restoring else LoadOptions(scaling=scaling or "none")
-        panel = panel_for(table, options)
-        if restoring:
-            panel["scaling"] = options.scaling
-        try:
-            dataset = prepare(table, options)
-        except USER_ERRORS as error:
-            # The panel shows the new file so that another choice can fix it.
-            return file_reply(message=_failed(error, table.filename), contents=None, table_ref=table_ref, **panel)
-        ref = put_file_dataset(store, session_id, dataset, table, options.scaling)
-        linkage = linkage_for(dataset, method, metric)
-        if restoring:
-            linkage = explicit_linkage(dataset, waiting.method, waiting.metric)
-        return file_reply(
-            data_ref=ref.to_store(),
-            summary=data_summary(dataset),
-            example=None,
-            example_placeholder=f"Uploaded: {table.filename}",
-            contents=None,
-            table_ref=table_ref,
-            **panel,
-            **linkage,
-            **({"pending": {**pending, "data": ref.data_key, "upload": None}} if restoring else {}),
-        )
+def new_table(store: SessionStore, table: Table, raw: bytes, scaling, session_id, method, metric, pending) -> tuple:
+    """Store a newly read table, fill the option controls for it and try its reading.
 
-
-def explicit_linkage(dataset: Dataset, method: str, metric: str) -> dict:
-    """The method and metric to show with the data: the given ones, or what the data needs instead."""
-    new_method, new_metric = values_for_data(dataset.is_distance_matrix, method, metric)
-    return {
-        "method": method if new_method is no_update else new_method,
-        "metric": metric if new_metric is no_update else new_metric,
-    }
+    The reading is the default one, or the one of a view that waits for
+    this very file (an opened link or session); then that view's linkage
+    comes with it and the view is no longer waiting for a file. Returns the
+    file callback's outputs (:func:`file_reply`).
+    """
+    store.put_table(session_id, table)
+    if len(raw) <= MAX_DATA_BYTES:
+        store.put_upload_bytes(session_id, table.key, raw)
+    table_ref = table_ref_for(table)
+    waiting = waiting_upload(pending)
+    restoring = waiting is not None and waiting.source.upload == table.key
+    options = waiting.source.load_options() if restoring else LoadOptions(scaling=scaling or "none")
+    panel = panel_for(table, options)
+    if restoring:
+        panel["scaling"] = options.scaling
+    try:
+        dataset = prepare(table, options)
+    except USER_ERRORS as error:
+        # The panel shows the new file so that another choice can fix it.
+        return file_reply(message=_failed(error, table.filename), contents=None, table_ref=table_ref, **panel)
+    ref = put_file_dataset(store, session_id, dataset, table, options.scaling)
+    linkage = linkage_for(dataset, method, metric)
+    if restoring:
+        linkage = explicit_linkage(dataset, waiting.method, waiting.metric)
+    return file_reply(
+        data_ref=ref.to_store(),
+        summary=data_summary(dataset),
+        example=None,
+        example_placeholder=f"Uploaded: {table.filename}",
+        contents=None,
+        table_ref=table_ref,
+        **panel,
+        **linkage,
+        **({"pending": {**pending, "data": ref.data_key, "upload": None}} if restoring else {}),
+    )
 
 
 def _waiting_sheet(pending: dict | None) -> str | None:

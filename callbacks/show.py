@@ -121,7 +121,7 @@ def show(store: SessionStore, settings: Settings, view: ViewState, previous_view
     coefficient, coefficient_note = cophenetic_text(tree.cophenetic)
     # An "approximate" mode on data no larger than its representatives gives the exact tree.
     approximate = view.tree_mode != EXACT and dataset.n_samples > TREE_MODES[view.tree_mode][1]
-    warnings = [note for note in (*problems, cut.note, coefficient_note, tree.note) if note]
+    warnings = [note for note in (" ".join(problems), cut.note, coefficient_note, tree.note) if note]
     return {
         "dendrogram": dendrogram,
         "scatter": scatter,

@@ -4,14 +4,22 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from dash import ClientsideFunction, Dash, Input, Output, State, no_update
+from dash import ClientsideFunction, Dash, Input, Output, State
 from dash.exceptions import PreventUpdate
 
-from callbacks.common import USER_ERRORS, error_message
+from callbacks.common import USER_ERRORS, error_message, reply_in_order
 from callbacks.render import ViewState, dendrogram_figure_for
 from components import ids
 from hclust.dendrogram import zoom_root
 from state.session_store import SessionStore
+
+# What the zoom callback updates, by name; a reply leaves out what stays.
+ZOOM_OUTPUTS = {
+    "dendrogram": Output(ids.DENDROGRAM, "figure", allow_duplicate=True),
+    "dendrogram_caption": Output(ids.DENDROGRAM_CAPTION, "children"),
+    "view": Output(ids.VIEW, "data", allow_duplicate=True),
+    "message": Output(ids.MESSAGE, "children", allow_duplicate=True),
+}
 
 
 def zoom_caption(store: SessionStore, view: ViewState) -> str:
@@ -33,10 +41,7 @@ def register(app: Dash, store: SessionStore) -> None:
     )
 
     @app.callback(
-        Output(ids.DENDROGRAM, "figure", allow_duplicate=True),
-        Output(ids.DENDROGRAM_CAPTION, "children"),
-        Output(ids.VIEW, "data", allow_duplicate=True),
-        Output(ids.MESSAGE, "children", allow_duplicate=True),
+        *ZOOM_OUTPUTS.values(),
         Input(ids.ZOOM, "data"),
         State(ids.VIEW, "data"),
         prevent_initial_call=True,
@@ -60,5 +65,14 @@ def register(app: Dash, store: SessionStore) -> None:
             cut = zoomed.cut_rule.apply(tree)
             dendrogram = dendrogram_figure_for(store, zoomed, cut, zoomed.slots_for(cut))
         except USER_ERRORS as error:
-            return no_update, no_update, no_update, error_message(error)
-        return dendrogram, zoom_caption(store, zoomed), zoomed.to_store(), []
+            return reply_in_order(ZOOM_OUTPUTS, {"message": error_message(error)}, "zoom")
+        return reply_in_order(
+            ZOOM_OUTPUTS,
+            {
+                "dendrogram": dendrogram,
+                "dendrogram_caption": zoom_caption(store, zoomed),
+                "view": zoomed.to_store(),
+                "message": [],
+            },
+            "zoom",
+        )

@@ -270,8 +270,8 @@ def decode(query: str) -> Decoded:
         annotate_above=reader.height("labels_above", "'label merges above' height"),
         cut=reader.cut(),
         colors=reader.colors(),
-        zoom=reader.whole("zoom", None, 0, None, "zoomed branch"),
-        selection=reader.whole("select", None, 0, None, "selected branch"),
+        zoom=reader.whole("zoom", None, 0, None, "zoomed branch", "showing the whole tree"),
+        selection=reader.whole("select", None, 0, None, "selected branch", "nothing is selected"),
         coloring=reader.choice("color", COLORINGS, "tree", "colouring"),
         aid=reader.choice("aid", AID_TABS, "elbow", "aids tab"),
     )
@@ -305,7 +305,7 @@ class _Reader:
         self.refuse(f"the {name} '{value}' in the address is not one of: {', '.join(valid)}; showing {default}")
         return default
 
-    def whole(self, key: str, default, low: int, high: int | None, name: str):
+    def whole(self, key: str, default, low: int, high: int | None, name: str, instead: str = ""):
         text = self.get(key)
         if text is None:
             return default
@@ -313,18 +313,18 @@ class _Reader:
         if number is not None and number.is_integer() and number >= low and (high is None or number <= high):
             return int(number)
         bounds = f"from {low} to {high}" if high is not None else f"of at least {low}"
-        instead = "none" if default is None else str(default)
-        self.refuse(f"the {name} '{text}' in the address must be a whole number {bounds}; showing {instead}")
+        instead = instead or f"showing {default}"
+        self.refuse(f"the {name} '{text}' in the address must be a whole number {bounds}; {instead}")
         return default
 
-    def height(self, key: str, name: str) -> float | None:
+    def height(self, key: str, name: str, instead: str = "it was left out") -> float | None:
         text = self.get(key)
         if text is None or text == "":
             return None
         number = _float(text)
         if number is not None and number >= 0:
             return number
-        self.refuse(f"the {name} '{text}' in the address must be a number of at least 0; it was left out")
+        self.refuse(f"the {name} '{text}' in the address must be a number of at least 0; {instead}")
         return None
 
     def source(self) -> Source:
@@ -362,8 +362,11 @@ class _Reader:
             return method, metric  # the data decides (a distance matrix); checked when it is read
         try:
             validate_choice(method, metric)
-        except ClusteringError as error:
-            self.refuse(f"{error} (the address asked for {method} with {metric}); showing {method} with {EUCLIDEAN}")
+        except ClusteringError:
+            self.refuse(
+                f"the address asks for {method} linkage with the {metric} metric, but {method} is defined only "
+                f"for euclidean distances; showing {method} with {EUCLIDEAN}"
+            )
             return method, EUCLIDEAN
         return method, metric
 
@@ -381,15 +384,15 @@ class _Reader:
         return {"height": self.cut_at_height, "k": self.cut_into, "t": self.cut_inconsistent}[given[0]]()
 
     def cut_at_height(self) -> CutRule | None:
-        height = self.height("height", "cut height")
+        height = self.height("height", "cut height", "showing the suggested cut")
         return None if height is None else CutRule.at_height(height)
 
     def cut_into(self) -> CutRule | None:
-        k = self.whole("k", None, 1, None, "number of clusters k")
+        k = self.whole("k", None, 1, None, "number of clusters k", "showing the suggested cut")
         return None if k is None else CutRule.into(k)
 
     def cut_inconsistent(self) -> CutRule | None:
-        t = self.height("t", "inconsistency threshold t")
+        t = self.height("t", "inconsistency threshold t", "showing the suggested cut")
         depth = self.whole("depth", DEFAULT_INCONSISTENCY_DEPTH, 1, None, "inconsistency depth")
         return None if t is None else CutRule.inconsistent(t, depth)
 

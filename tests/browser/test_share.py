@@ -19,6 +19,7 @@ from scipy.spatial.distance import pdist
 from loaders import load_builtin
 from tests.browser.data_helpers import FORMATS_DIR, upload_and_wait
 from tests.browser.helpers import TIMEOUT_MS, TRACK_REQUESTS_JS, choose, graph_eval, set_number, settle, wait_for_graph
+from tests.browser.test_zoom import box_zoom
 
 pytestmark = pytest.mark.browser
 
@@ -136,12 +137,13 @@ def test_back_undoes_one_step_of_the_cut(app_page):
 def test_a_zoomed_branch_and_its_colours_come_back(app_page):
     page = app_page
     set_number(page, "n-clusters", 6)
-    settle(page)
-    page.goto(page.url.replace("k=6", "k=6&zoom=297"))  # the root's larger branch (classic, n = 150)
-    expect(page.locator("#dendrogram-caption")).to_contain_text("zoomed into a branch of")
+    wait_for_address(page, k="6")
+    box_zoom(page, 42, 118, 30, 1)  # the right-hand group of 100 samples (see test_zoom.py)
+    expect(page.locator("#dendrogram-caption")).to_contain_text("zoomed into a branch of 100 samples")
+    wait_for_address(page, k="6", zoom="*")
     before = snapshot(page)
     page.reload()
-    expect(page.locator("#dendrogram-caption")).to_contain_text("zoomed into a branch of")
+    expect(page.locator("#dendrogram-caption")).to_contain_text("zoomed into a branch of 100 samples")
     assert snapshot(page) == before
 
 
@@ -160,8 +162,8 @@ def test_an_upload_survives_a_reload(app_page):
     page = app_page
     upload_and_wait(page, FORMATS_DIR / "spreadsheet_export.csv", "spreadsheet_export.csv")
     settle(page)
-    set_number(page, "n-clusters", 3)
-    wait_for_address(page, upload="*", k="3")
+    set_number(page, "n-clusters", 4)
+    wait_for_address(page, upload="*", k="4")
     before = snapshot(page)
     page.reload()
     expect(page.locator("#data-summary")).to_contain_text("spreadsheet_export.csv")
@@ -174,8 +176,8 @@ def test_a_link_to_an_upload_asks_for_the_file_and_restores_the_view_when_it_is_
     settle(page)
     choose(page, "method", "average")
     settle(page)
-    set_number(page, "n-clusters", 3)
-    wait_for_address(page, k="3", method="average")
+    set_number(page, "n-clusters", 4)
+    wait_for_address(page, k="4", method="average")
     before = snapshot(page)
 
     other = browser.new_context()
@@ -185,7 +187,7 @@ def test_a_link_to_an_upload_asks_for_the_file_and_restores_the_view_when_it_is_
         expect(fresh.locator("#message")).to_contain_text("this link names an uploaded file", ignore_case=True)
         assert fresh.url == page.url  # the address keeps naming the file
         upload_and_wait(fresh, FORMATS_DIR / "spreadsheet_export.csv", "spreadsheet_export.csv")
-        expect(fresh.locator("#n-clusters")).to_have_value("3")
+        expect(fresh.locator("#n-clusters")).to_have_value("4")
         assert snapshot(fresh) == before
     finally:
         other.close()
