@@ -266,7 +266,7 @@ def requested_rule(tree: Tree, view: ViewState, request: CutRequest) -> CutRule:
     if source == "graph":
         return CutRule.at_height(snap_height(tree, value))
     if source == "height":
-        return CutRule.at_height(valid_height(value, typed_text(request.typed)))
+        return CutRule.at_height(valid_height(value, typed_text(request.typed), top=float(tree.linkage[-1, 2])))
     if source == "k":
         return CutRule.into(valid_k(value, tree.n_samples, typed_text(request.typed)))
     if source == "pick":

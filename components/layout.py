@@ -18,7 +18,9 @@ from hclust.options import DEFAULT_METHOD, DEFAULT_METRIC, EUCLIDEAN
 GRAPH_CONFIG = {
     "displaylogo": False,
     "responsive": True,
-    "modeBarButtonsToRemove": ["lasso2d", "select2d"],
+    "modeBarButtonsToRemove": ["lasso2d", "select2d", "sendChartToCloud"],
+    # Never offer to upload a chart (and the data in it) to a third-party cloud.
+    "showSendToCloud": False,
     "toImageButtonOptions": {"format": "png", "scale": 2},
 }
 DENDROGRAM_CONFIG = {**GRAPH_CONFIG, "edits": {"shapePosition": True}}

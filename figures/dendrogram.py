@@ -21,6 +21,7 @@ from figures.style import (
     slot_colorscale,
 )
 from hclust import DendrogramGeometry, LinkColoring, Tree
+from hclust.cut import HEADROOM
 
 N_COLOR_TRACES = len(CLUSTER_COLORS) + 1  # palette + neutral
 CONTRACTION_TRACE = N_COLOR_TRACES
@@ -171,7 +172,7 @@ def dendrogram_figure(
         gridcolor=GRID_COLOR,
         zeroline=False,
         rangemode="tozero",
-        range=[-0.02 * top, 1.08 * (top if fit_to_tree else max(top, cut_height))],
+        range=[-0.02 * top, (1 + HEADROOM) * (top if fit_to_tree else max(top, cut_height))],
     )
     for path, value in cut_updates(geometry, coloring, cluster_slots, cut_height).items():
         _assign(figure, path, value)

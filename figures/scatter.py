@@ -113,6 +113,9 @@ def scatter_figure(
     )
     figure.update_xaxes(title=projection.x_title, gridcolor=GRID_COLOR, zeroline=False)
     figure.update_yaxes(title=projection.y_title, gridcolor=GRID_COLOR, zeroline=False)
+    if projection.equal_scale:
+        # Same units on both axes: one unit as long across as up (the moons are not stretched).
+        figure.update_yaxes(scaleanchor="x", scaleratio=1)
     figure_dict = figure.to_dict()
     for path, value in cut_updates(cut, cluster_slots).items():
         _set(figure_dict, path, value)

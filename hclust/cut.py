@@ -27,6 +27,8 @@ DEFAULT_INCONSISTENCY_DEPTH = 2
 
 # Above the top merge any height gives one cluster; the line goes this far up.
 _ABOVE_TOP = 0.05
+HEADROOM = 0.08
+"""The dendrogram's height axis reaches this far above the top merge (a share of its height)."""
 
 
 @dataclass(frozen=True, eq=False)
@@ -174,7 +176,7 @@ def clusters_inconsistent(tree: Tree, t: float, depth: int = DEFAULT_INCONSISTEN
     return cut_from_labels(tree, labels, math.nan)
 
 
-def valid_height(height, got: str | None = None) -> float:
+def valid_height(height, got: str | None = None, top: float | None = None) -> float:
     """A cut height, checked: the one rule for heights, wherever they come from.
 
     Parameters
@@ -184,20 +186,34 @@ def valid_height(height, got: str | None = None) -> float:
     got : str, optional
         How the message shows what was asked for; by default ``got <value>``
         (the app passes, for example, ``you typed "abc"``).
+    top : float, optional
+        The tree's top merge height. Every height above it gives one
+        cluster; with ``top``, heights above :func:`highest_cut` (the top
+        of the plot's height axis) are refused, so a typed line never
+        leaves the plot.
 
     Returns
     -------
     float
-        ``height``, a finite number of at least 0.
+        ``height``, a finite number of at least 0 (and at most the limit above).
 
     Raises
     ------
     ClusteringError
-        "the cut height must be a number of at least 0 (...)".
+        "the cut height must be a number of at least 0 (...)", or, above the
+        tree, the range and why.
     """
-    if is_number(height) and math.isfinite(height) and height >= 0:
-        return float(height)
-    raise ClusteringError(f"the cut height must be a number of at least 0 ({got or f'got {height!r}'})")
+    shown = got or f"got {height!r}"
+    if not (is_number(height) and math.isfinite(height) and height >= 0):
+        raise ClusteringError(f"the cut height must be a number of at least 0 ({shown})")
+    if top is not None and top > 0:
+        highest = highest_cut(top)
+        if height > highest:
+            raise ClusteringError(
+                f"the cut height must be from 0 to {highest:g} ({shown}): every height above the top merge, "
+                f"{top:.4g}, gives one cluster"
+            )
+    return float(height)
 
 
 def valid_k(k, n: int, got: str | None = None) -> int:
@@ -324,6 +340,13 @@ def number_left_to_right(labels: np.ndarray, leaf_order: np.ndarray) -> np.ndarr
     return new_id[labels]
 
 
+def highest_cut(top: float) -> float:
+    """The highest cut height the dendrogram can show: its axis top (``top`` plus :data:`HEADROOM`), 3 digits."""
+    limit = top * (1 + HEADROOM)
+    digits = 3 - 1 - math.floor(math.log10(limit)) if limit > 0 else 0
+    return math.floor(limit * 10**digits) / 10**digits
+
+
 def short_number_between(low: float, high: float) -> float:
     """A short decimal number in ``[low, high)``, near the middle.
 
@@ -339,7 +362,8 @@ def short_number_between(low: float, high: float) -> float:
     """
     if math.isinf(high):
         target = low * (1 + _ABOVE_TOP) if low > 0 else 1.0
-        high = math.inf
+        # Within the plot (a line at 200 over a top merge of 180 would be off its axis).
+        high = highest_cut(low) if low > 0 else math.inf
     else:
         target = (low + high) / 2
     return _shortest_in(target, low, high)

@@ -20,6 +20,10 @@ class Projection:
     x_title, y_title : str
     description : str
         One sentence for the user ("PCA of 4 features: 95.8 % of the variance").
+    equal_scale : bool
+        True when both axes are measured in the same units and should be
+        drawn to the same scale (two raw features of similar spread, such
+        as the moons' x and y): a unit is as long across as up.
     """
 
     x: np.ndarray
@@ -27,6 +31,7 @@ class Projection:
     x_title: str
     y_title: str
     description: str
+    equal_scale: bool = False
 
 
 def project_to_plane(features: np.ndarray, feature_names: list[str]) -> Projection:
@@ -61,6 +66,7 @@ def project_to_plane(features: np.ndarray, feature_names: list[str]) -> Projecti
             x_title=feature_names[0],
             y_title=feature_names[1],
             description=f"{feature_names[0]} against {feature_names[1]}",
+            equal_scale=_similar_spread(features),
         )
     if not np.ptp(features, axis=0).any():
         # Every sample is the same point: there is no variance to explain.
@@ -120,3 +126,15 @@ def embed_distances(distances: np.ndarray) -> Projection:
         y_title=f"MDS 2 ({share[1]:.1f}%)",
         description=f"classical MDS of the distance matrix: the plane keeps {share.sum():.1f}% of the spread",
     )
+
+
+SAME_UNITS_SPREAD = 10.0
+"""Two columns whose standard deviations differ by at most this factor are taken to share their units;
+beyond it the data panel warns that one column would dominate the distances (loaders/prepare.py)."""
+
+
+def _similar_spread(features: np.ndarray) -> bool:
+    spread = features.std(axis=0)
+    if not np.all(np.isfinite(spread)) or spread.min() <= 0:
+        return False
+    return bool(spread.max() / spread.min() <= SAME_UNITS_SPREAD)

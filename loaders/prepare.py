@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 import pandas as pd
 
+from hclust.projection import SAME_UNITS_SPREAD
 from loaders.dataset import Dataset
 from loaders.distance_matrix import Detection, condensed_distances, detect
 from loaders.errors import DataError
@@ -20,7 +21,7 @@ from loaders.formats import Table
 from loaders.options import AUTO, MISSING_POLICIES, SCALINGS, LoadOptions, validate_options
 
 MAX_NAMED = 5
-SPREAD_RATIO_WARNING = 10.0
+SPREAD_RATIO_WARNING = SAME_UNITS_SPREAD  # beyond it, the columns are not in comparable units
 LARGEST_VALUE = 1e150  # beyond this, squared differences overflow float64
 _DEFAULT_NAME_PREFIX = "column "
 

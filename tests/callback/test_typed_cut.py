@@ -158,3 +158,12 @@ def test_bad_height_during_an_inconsistency_cut_leaves_the_box_empty(client, das
     assert_cut_kept(reply, ids.CUT_HEIGHT)
     assert reply.get(ids.CUT_HEIGHT, "value") is None
     assert message_text(reply).endswith("; the cut stays at k = 2.")
+
+
+def test_a_typed_height_above_the_tree_is_refused_with_the_range_and_the_cut_stays(client, dash_app, classic_view):
+    reply = cut(client, dash_app, classic_view, "cut-height.value", "500")
+
+    assert_cut_kept(reply, ids.CUT_HEIGHT)
+    text = message_text(reply)
+    assert text.startswith('The cut height must be from 0 to 194 (you typed "500"): every height above the top merge')
+    assert text.endswith("; the cut stays at k = 2 (height 100).")

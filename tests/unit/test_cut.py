@@ -424,3 +424,19 @@ def test_a_k_view_at_any_height_keeps_its_partition(tied_tree):
         at_height = clusters_at_height(tied_tree, view.height)
         np.testing.assert_array_equal(by_rule.labels, at_height.labels, err_msg=f"height {height}")
         np.testing.assert_array_equal(by_rule.roots, at_height.roots, err_msg=f"height {height}")
+
+
+def test_a_height_above_the_plot_is_refused_with_the_range_and_why():
+    from hclust.cut import valid_height
+
+    with pytest.raises(ClusteringError, match=r"from 0 to 194 \(got 500\): every height above the top merge, 180.3"):
+        valid_height(500, top=180.27043021)
+    assert valid_height(194, top=180.27043021) == 194
+
+
+def test_the_line_for_one_cluster_stays_on_the_plot():
+    from hclust.cut import highest_cut, short_number_between
+
+    for top in (0.3306, 1.0, 180.27043021, 1550.0, 9.99e6):
+        line = short_number_between(top, math.inf)
+        assert top <= line <= highest_cut(top) <= top * 1.08

@@ -76,3 +76,15 @@ def test_identical_samples_do_not_give_nan_percent_in_axis_titles():
     projection = project_to_plane(np.ones((5, 3)), ["a", "b", "c"])
     assert "nan" not in projection.x_title
     assert "nan" not in projection.description
+
+
+def test_two_features_in_the_same_units_are_drawn_to_the_same_scale():
+    moons = load_builtin("moons")
+    assert project_to_plane(moons.features, moons.feature_names).equal_scale
+
+
+def test_two_features_of_very_different_spread_keep_their_own_scales():
+    rng = np.random.default_rng(0)
+    features = np.column_stack([rng.normal(0, 1, 50), rng.normal(0, 60, 50)])  # e.g. width (cm) and weight (g)
+    assert not project_to_plane(features, ["width", "weight"]).equal_scale
+    assert not project_to_plane(np.c_[features, features], ["a", "b", "c", "d"]).equal_scale  # a PCA plane
