@@ -41,6 +41,7 @@ AID_NAMES = {
     ids.ELBOW_GRAPH: "picked on the merge heights",
     ids.SILHOUETTE_GRAPH: "picked on the silhouette curve",
     ids.KMEANS_GRAPH: "picked on the k-means error curve",
+    "keyboard": "stepped with the arrow keys on the dendrogram",  # assets/keyboard.js
 }
 
 # What the cut callback updates, by name; a reply leaves out what stays.

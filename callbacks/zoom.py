@@ -10,7 +10,7 @@ from dash.exceptions import PreventUpdate
 from callbacks.common import USER_ERRORS, error_message, reply_in_order
 from callbacks.render import ViewState, dendrogram_figure_for
 from components import ids
-from hclust.dendrogram import zoom_root
+from hclust.dendrogram import zoom_root, zoom_step
 from state.session_store import SessionStore
 
 # What the zoom callback updates, by name; a reply leaves out what stays.
@@ -56,6 +56,10 @@ def register(app: Dash, store: SessionStore) -> None:
                 if view.zoom_root is None:
                     raise PreventUpdate  # already the whole tree: plotly's own autorange is enough
                 root = None
+            elif zoom.get("step") in ("in", "out"):  # the keyboard's + and - (assets/keyboard.js)
+                root = zoom_step(tree, view.zoom_root, zoom["step"])
+                if root == view.zoom_root:
+                    raise PreventUpdate
             else:
                 shown = store.geometry(view.ref, view.method, view.metric, view.p, view.zoom_root)
                 root = zoom_root(tree, shown, (zoom["x0"], zoom["x1"]))

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dash import dcc, html
 
 from components import ids
-from components.widgets import number_input, typed_number
+from components.widgets import graph_config, number_input, typed_number
 from hclust.aids import (
     CUT_CRITERIA,
     DEFAULT_ELBOW_MERGES,
@@ -23,12 +23,7 @@ from hclust.aids import (
     max_coefficient,
 )
 
-AIDS_GRAPH_CONFIG = {
-    "displaylogo": False,
-    "responsive": True,
-    "modeBarButtonsToRemove": ["lasso2d", "select2d", "autoScale2d"],
-    "toImageButtonOptions": {"format": "png", "scale": 2},
-}
+AIDS_GRAPH_CONFIG = graph_config("lasso2d", "select2d", "autoScale2d")
 GRAPH_HEIGHT = "340px"
 # Spinners only for slow work (the sweeps of a new tree), not for every cut.
 LOADING_DELAY_MS = 500

@@ -10,20 +10,13 @@ from components import ids
 from components.aids_panel import aids_panel, criterion_controls
 from components.clusters_panel import clusters_panel
 from components.data_panel import data_controls
-from components.widgets import field, section, typed_number
+from components.widgets import field, graph_config, section, typed_number
 from hclust import LINKAGE_METHODS, METRICS
 from hclust.dendrogram import DEFAULT_TRUNCATE_P, MAX_TRUNCATE_P
 from hclust.options import DEFAULT_METHOD, DEFAULT_METRIC, EUCLIDEAN
 
-GRAPH_CONFIG = {
-    "displaylogo": False,
-    "responsive": True,
-    "modeBarButtonsToRemove": ["lasso2d", "select2d", "sendChartToCloud"],
-    # Never offer to upload a chart (and the data in it) to a third-party cloud.
-    "showSendToCloud": False,
-    "toImageButtonOptions": {"format": "png", "scale": 2},
-}
-DENDROGRAM_CONFIG = {**GRAPH_CONFIG, "edits": {"shapePosition": True}}
+GRAPH_CONFIG = graph_config("lasso2d", "select2d")
+DENDROGRAM_CONFIG = graph_config("lasso2d", "select2d", edits={"shapePosition": True})
 
 
 def build_layout(max_upload_mb: int, session_id: str | None = None) -> html.Div:

@@ -5,6 +5,27 @@ from __future__ import annotations
 from dash import dcc, html
 
 
+def graph_config(*remove: str, **settings) -> dict:
+    """A dcc.Graph config: no logo, PNG export at 2x, and never a button that sends the chart to a cloud.
+
+    Parameters
+    ----------
+    *remove : str
+        More modebar buttons to leave out (``"lasso2d"``, ``"autoScale2d"``, ...).
+    **settings
+        Other config keys (``edits``, ``displayModeBar``, ...).
+    """
+    return {
+        "displaylogo": False,
+        "responsive": True,
+        "toImageButtonOptions": {"format": "png", "scale": 2},
+        **settings,
+        "modeBarButtonsToRemove": ["sendChartToCloud", *remove],
+        # Never offer to upload a chart (and the data in it) to a third-party cloud.
+        "showSendToCloud": False,
+    }
+
+
 def section(step: str, title: str, children: list) -> html.Section:
     """A numbered sidebar step."""
     return html.Section(

@@ -322,3 +322,32 @@ def zoom_root(tree: Tree, geometry: DendrogramGeometry, x_range: tuple[float, fl
     if node < tree.n_samples or node == 2 * tree.n_samples - 2:
         return None  # a single sample, or the whole tree again
     return node
+
+
+def zoom_step(tree: Tree, root: int | None, direction: str) -> int | None:
+    """The branch one step in or out of a zoomed view (the keyboard's + and -).
+
+    Parameters
+    ----------
+    tree : Tree
+    root : int or None
+        The zoomed branch, or None for the whole tree.
+    direction : {"in", "out"}
+        ``"in"``: the larger of the branch's two children (a single sample
+        has nothing more to show, so the branch stays). ``"out"``: the
+        branch's parent; the whole tree (None) above the root's children.
+
+    Returns
+    -------
+    int or None
+        The node to show, or None for the whole tree.
+    """
+    n = tree.n_samples
+    top = 2 * n - 2
+    node = top if root is None else root
+    if direction == "out":
+        parent = int(tree.parent[node]) if node != top else -1
+        return None if parent < 0 or parent == top else parent
+    children = [int(child) for child in tree.linkage[node - n, :2]]
+    larger = max(children, key=lambda child: int(tree.linkage[child - n, 3]) if child >= n else 1)
+    return root if larger < n else larger

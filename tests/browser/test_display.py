@@ -27,7 +27,7 @@ def test_the_moons_are_drawn_to_the_same_scale_on_both_axes(app_page):
 
 def test_no_toolbar_button_offers_to_share_the_chart_elsewhere(app_page):
     page = app_page
-    for graph in ("dendrogram", "scatter"):
+    for graph in ("dendrogram", "scatter", "elbow-graph"):
         page.locator(f"#{graph} .js-plotly-plot").hover()
         expect(page.locator(f"#{graph} .modebar-btn").first).to_be_attached()
         titles = page.locator(f"#{graph} .modebar-btn").evaluate_all("(bs) => bs.map((b) => b.dataset.title)")

@@ -73,3 +73,18 @@ def test_zoom_onto_one_contracted_leaf_opens_it(tree):
     contracted = np.flatnonzero(geometry.leaf_nodes >= tree.n_samples)[0]
     x = geometry.leaf_x[contracted]
     assert zoom_root(tree, geometry, (x - 1, x + 1)) == geometry.leaf_nodes[contracted]
+
+
+def test_keyboard_zoom_steps_into_the_larger_branch_and_back_out():
+    from hclust.dendrogram import zoom_step
+
+    tree = build_tree(load_builtin("classic").features, "ward", "euclidean")
+    n = tree.n_samples
+    first = zoom_step(tree, None, "in")
+    assert tree.linkage[first - n, 3] == 100  # the root's larger branch (100 of 150 samples)
+    second = zoom_step(tree, first, "in")
+    assert tree.parent[second] == first and tree.linkage[second - n, 3] >= tree.linkage[first - n, 3] / 2
+    assert zoom_step(tree, second, "out") == first
+    assert zoom_step(tree, first, "out") is None  # the root's children step out to the whole tree
+    leafy = int(np.flatnonzero((tree.linkage[:, 0] < n) & (tree.linkage[:, 1] < n))[0]) + n
+    assert zoom_step(tree, leafy, "in") == leafy  # two samples: nothing finer to show
