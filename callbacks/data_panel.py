@@ -18,7 +18,7 @@ from dash import Output, html, no_update
 from callbacks.options import values_for_data
 from components import ids
 from components.data_panel import NO_LABEL, blank_file_options, feature_menu, label_menu, sheet_menu
-from loaders import AUTO, Dataset, LoadOptions, Table, plan
+from loaders import AUTO, BUILTIN_DATASETS, Dataset, LoadOptions, Table, plan
 from state.session_store import DataRef, SessionExpiredError, SessionStore
 
 
@@ -41,7 +41,16 @@ def data_summary(dataset: Dataset) -> list:
                 ],
             )
         )
-    return [html.Div(dataset.name, className="data-name"), html.Div(shape), *notes]
+    return [html.Div(dataset.name, className="data-name"), html.Div(shape), *notes, *lesson_card(dataset)]
+
+
+def lesson_card(dataset: Dataset) -> list:
+    """The "try this" card of a built-in example: the lesson it is there for (none for a file)."""
+    provenance = dataset.provenance
+    entry = BUILTIN_DATASETS.get(provenance.get("key")) if provenance.get("source") == "builtin" else None
+    if entry is None or not entry.lesson:
+        return []
+    return [html.Div([html.Strong("Try this: "), entry.lesson], className="lesson", role="note")]
 
 
 def chosen_options(features, label, missing, scaling, read_as) -> LoadOptions:

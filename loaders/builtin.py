@@ -28,12 +28,20 @@ class BuiltinDataset:
         One sentence on what it shows.
     make : callable
         Builds the :class:`Dataset` on demand.
+    lesson : str
+        What to try with it, shown on the page under the data: the lesson
+        the example is there for.
+    units : str
+        When every column is measured in the same units (digits' pixel
+        intensities), what they are; then scaling is not advised.
     """
 
     key: str
     title: str
     description: str
     make: Callable[[], Dataset]
+    lesson: str = ""
+    units: str = ""
 
 
 def classic_points() -> np.ndarray:
@@ -88,42 +96,68 @@ BUILTIN_DATASETS: dict[str, BuiltinDataset] = {
             "Classic: 2 groups (150 x 2)",
             "The reference workflow's example: 100 + 50 points, seed 4711.",
             lambda: _xy("Classic: 2 groups", classic_points()),
+            lesson=(
+                "Look for the big jump in merge height: any cut between 23 and 180 gives the two groups "
+                "(cut at 50: 2 clusters); cut at 16 and the larger group splits into 4."
+            ),
         ),
         BuiltinDataset(
             "classic-harder",
             "Classic, harder: 5 groups (750 x 2)",
             "Three wider groups added: the elbow suggests 4 although there are 5.",
             lambda: _xy("Classic, harder: 5 groups", classic_harder_points()),
+            lesson=(
+                "There are 5 groups, yet the elbow of the merge heights suggests 4: open Merge heights below, "
+                "then cut at k = 5 and see which group the elbow merged."
+            ),
         ),
         BuiltinDataset(
             "blobs",
             "Blobs: 4 groups (300 x 2)",
             "make_blobs(300, centers=4, cluster_std=0.6, random_state=0).",
             lambda: _xy("Blobs", sk_datasets.make_blobs(n_samples=300, centers=4, cluster_std=0.60, random_state=0)[0]),
+            lesson="Four round, well separated groups: every linkage method agrees here; compare them side by side.",
         ),
         BuiltinDataset(
             "moons",
             "Moons: 2 crescents (200 x 2)",
             "make_moons(200, noise=0.05): single linkage finds them, ward does not.",
             lambda: _xy("Moons", sk_datasets.make_moons(200, noise=0.05, random_state=0)[0]),
+            lesson=(
+                "Two crescents: single linkage (nearest neighbours) follows each moon, ward and complete cut "
+                "across them, and so does k-means. Cut at k = 2 with each method."
+            ),
         ),
         BuiltinDataset(
             "iris",
             "Iris (150 x 4)",
             "Fisher's iris flowers: 3 species, 4 measurements.",
             lambda: _sklearn_bunch("Iris", sk_datasets.load_iris()),
+            lesson=(
+                "Four measurements in cm, 3 species: try ward with and without z-score scaling, and compare "
+                "the clusters at k = 3."
+            ),
         ),
         BuiltinDataset(
             "wine",
             "Wine (178 x 13)",
             "Chemical analysis of 3 cultivars; features on very different scales.",
             lambda: _sklearn_bunch("Wine", sk_datasets.load_wine()),
+            lesson=(
+                "Proline (hundreds) dwarfs every other column (below 10): without scaling it decides the "
+                "clusters alone. Choose z-score and watch the tree change."
+            ),
         ),
         BuiltinDataset(
             "digits",
             "Digits (1,797 x 64)",
             "8 x 8 images of handwritten digits.",
             lambda: _sklearn_bunch("Digits", sk_datasets.load_digits()),
+            lesson=(
+                "64 pixels of 8 x 8 images of handwritten digits. The pixels share one scale (0 to 16), so "
+                "leave Scaling at none; try ward at k = 10 and look inside the clusters."
+            ),
+            units="pixel intensities from 0 to 16",
         ),
     )
 }
@@ -150,4 +184,6 @@ def load_builtin(key: str) -> Dataset:
     """
     if key not in BUILTIN_DATASETS:
         raise DataError(f"unknown dataset {key!r}; choose one of: {', '.join(BUILTIN_DATASETS)}")
-    return replace(BUILTIN_DATASETS[key].make(), provenance={"source": "builtin", "key": key})
+    entry = BUILTIN_DATASETS[key]
+    provenance = {"source": "builtin", "key": key, **({"units": entry.units} if entry.units else {})}
+    return replace(entry.make(), provenance=provenance)

@@ -451,7 +451,13 @@ def with_scaling(dataset: Dataset, scaling: str) -> Dataset:
     if dataset.is_distance_matrix:
         return dataset
     scaled = scale_columns(dataset.features, scaling)
-    notes = [*dataset.notes, *_scaling_notes(dataset.features, dataset.feature_names, scaling)]
+    units = dataset.provenance.get("units")
+    if units:  # one scale for every column (pixels): scaling would only blow up the near-blank ones
+        advice = "scaling them is not advised" if scaling == "none" else "scaling them is not advised, but it is on"
+        scaling_notes = [f"Every column is in the same units ({units}): {advice}."]
+    else:
+        scaling_notes = _scaling_notes(dataset.features, dataset.feature_names, scaling)
+    notes = [*dataset.notes, *scaling_notes]
     return replace(dataset, features=scaled, notes=tuple(notes), provenance={**dataset.provenance, "scaling": scaling})
 
 

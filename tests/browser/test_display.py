@@ -44,3 +44,12 @@ def test_a_typed_height_above_the_tree_is_refused_and_the_line_stays_on_the_plot
     settle(page)
     line, top = graph_eval(page, "dendrogram", "(gd) => [gd._fullLayout.shapes[0].y0, gd._fullLayout.yaxis.range[1]]")
     assert 180.27 < line <= top
+
+
+def test_each_example_shows_its_lesson_on_the_page(app_page):
+    page = app_page
+    lesson = page.locator("#data-summary .lesson")
+    expect(lesson).to_contain_text("cut at 50: 2 clusters")
+    choose(page, "dataset", "digits")
+    expect(lesson).to_contain_text("leave Scaling at none")
+    expect(page.locator("#data-summary")).not_to_contain_text("choose z-score")

@@ -310,3 +310,19 @@ def test_fingerprint_differs_for_different_data(other):
 def test_fingerprint_differs_between_builtin_datasets():
     prints = {load_builtin(key).fingerprint for key in ("classic", "classic-harder", "blobs", "moons", "iris")}
     assert len(prints) == 5
+
+
+def test_every_built_in_example_has_its_lesson():
+    from loaders import BUILTIN_DATASETS
+
+    for entry in BUILTIN_DATASETS.values():
+        assert len(entry.lesson) > 40 and entry.lesson.endswith("."), entry.key
+
+
+def test_digits_pixels_share_their_units_so_no_scaling_is_advised():
+    from loaders import load_builtin, with_scaling
+
+    notes = with_scaling(load_builtin("digits"), "none").notes
+    assert notes == ("Every column is in the same units (pixel intensities from 0 to 16): scaling them is not advised.",)  # noqa: E501
+    assert not any("z-score" in note for note in notes)
+    assert "spreads" in with_scaling(load_builtin("wine"), "none").notes[0]  # wine's columns do not share units
