@@ -10,7 +10,7 @@ from dash.exceptions import PreventUpdate
 from callbacks.common import USER_ERRORS, error_message, reply_in_order
 from callbacks.render import ViewState, dendrogram_figure_for
 from components import ids
-from hclust.dendrogram import zoom_root, zoom_step
+from hclust.dendrogram import shows_every_leaf, zoom_root, zoom_step
 from state.session_store import SessionStore
 
 # What the zoom callback updates, by name; a reply leaves out what stays.
@@ -62,8 +62,11 @@ def register(app: Dash, store: SessionStore) -> None:
                     raise PreventUpdate
             else:
                 shown = store.geometry(view.ref, view.method, view.metric, view.p, view.zoom_root)
-                root = zoom_root(tree, shown, (zoom["x0"], zoom["x1"]))
-                if root is None:
+                x_range = (zoom["x0"], zoom["x1"])
+                root = zoom_root(tree, shown, x_range)
+                # The branch's whole drawing (a double-click's reset, as explicit ranges): the whole tree.
+                zoom_out = root is None and view.zoom_root is not None and shows_every_leaf(shown, x_range)
+                if root is None and not zoom_out:
                     raise PreventUpdate  # nothing finer to show: keep plotly's own zoom
             zoomed = replace(view, zoom_root=root)
             cut = zoomed.cut_rule.apply(tree)

@@ -324,6 +324,17 @@ def zoom_root(tree: Tree, geometry: DendrogramGeometry, x_range: tuple[float, fl
     return node
 
 
+def shows_every_leaf(geometry: DendrogramGeometry, x_range: tuple[float, float]) -> bool:
+    """True when ``x_range`` holds every leaf of the drawing: the drawing's own full view.
+
+    Plotly's double-click resets a figure with explicit axis ranges to those
+    ranges (not to autorange), so on a zoomed branch this is how "back to
+    the whole tree" arrives.
+    """
+    low, high = sorted(x_range)
+    return bool(((geometry.leaf_x >= low) & (geometry.leaf_x <= high)).all())
+
+
 def zoom_step(tree: Tree, root: int | None, direction: str) -> int | None:
     """The branch one step in or out of a zoomed view (the keyboard's + and -).
 

@@ -134,3 +134,28 @@ def test_the_page_sets_a_session_cookie_and_keeps_it(client):
     assert session in first.get_data(as_text=True)
     again = client.get("/_dash-layout")  # the test client sends the cookie back
     assert "Set-Cookie" not in again.headers and session in again.get_data(as_text=True)
+
+
+def zoom(client, app, view, data):
+    return call(
+        client, app, ["dendrogram-caption.children"], inputs={"zoom-store.data": data}, state={"view-store.data": view}
+    )
+
+
+def test_a_double_click_reset_that_arrives_as_the_branchs_full_ranges_shows_the_whole_tree(client, dash_app):
+    # Plotly resets a figure with explicit axis ranges to those ranges, not to autorange.
+    zoomed = show(client, dash_app, open_address(client, dash_app, "zoom=297")).get("view-store", "data")
+    assert zoomed["zoom_root"] == 297
+    reply = zoom(client, dash_app, zoomed, {"x0": 0, "x1": 120, "t": 1})  # p = 12 leaves at x = 5 .. 115
+    assert reply.get("dendrogram-caption", "children") == ""
+    assert reply.get("view-store", "data")["zoom_root"] is None
+    # On the whole tree the same ranges are plotly's own view: nothing to do.
+    assert zoom(client, dash_app, reply.get("view-store", "data"), {"x0": 0, "x1": 120, "t": 2}).status == 204
+
+
+def test_the_keyboard_zooms_one_branch_in_and_out(client, dash_app):
+    whole = show(client, dash_app, open_address(client, dash_app, "")).get("view-store", "data")
+    inside = zoom(client, dash_app, whole, {"step": "in", "t": 1})
+    assert "100 samples" in inside.get("dendrogram-caption", "children")
+    out = zoom(client, dash_app, inside.get("view-store", "data"), {"step": "out", "t": 2})
+    assert out.get("view-store", "data")["zoom_root"] is None
