@@ -17,6 +17,15 @@
     window.location.reload();
   });
 
+  function onlyMergeDiffers(a, b) {
+    const strip = (q) => {
+      const params = new URLSearchParams(q);
+      params.delete("merge");
+      return params.toString();
+    };
+    return strip(a) === strip(b);
+  }
+
   function currentQuery() {
     return window.location.search.replace(/^\?/, "");
   }
@@ -34,7 +43,8 @@
         }
         if (query !== currentQuery()) {
           const url = window.location.pathname + (query ? "?" + query : "") + window.location.hash;
-          if (written) {
+          // A step of the merge player (it may play two a second) replaces the entry: Back undoes views, not steps.
+          if (written && !onlyMergeDiffers(query, currentQuery())) {
             window.history.pushState(null, "", url);
           } else {
             window.history.replaceState(null, "", url);

@@ -2,7 +2,21 @@
 
 from dash import Dash
 
-from callbacks import address, aids, clusters, cut, data, export, linkage, options, session, zoom
+from callbacks import (
+    address,
+    aids,
+    clusters,
+    compare,
+    cut,
+    data,
+    display,
+    export,
+    linkage,
+    merges,
+    options,
+    session,
+    zoom,
+)
 from config import Settings
 from state.session_store import SessionStore
 
@@ -28,3 +42,6 @@ def register_callbacks(app: Dash, store: SessionStore, settings: Settings) -> No
     zoom.register(app, store)
     address.register(app, store)
     session.register(app, store, settings)
+    merges.register(app, store)
+    compare.register(app, store, settings)
+    display.register(app, store, settings)

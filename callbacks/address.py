@@ -49,8 +49,25 @@ OPEN_OUTPUTS = {
     "annotate_above": Output(ids.ANNOTATE_ABOVE, "value", allow_duplicate=True),
     "aid": Output(ids.AIDS_TABS, "value", allow_duplicate=True),
     "kmeans_color": Output(ids.KMEANS_COLOR, "value", allow_duplicate=True),
+    "compare": Output(ids.COMPARE_METHODS, "value", allow_duplicate=True),
+    "merge_on": Output(ids.MERGE_ON, "value", allow_duplicate=True),
+    "merge_wanted": Output(ids.MERGE_WANTED, "data"),
+    "present": Output(ids.PRESENT_MODE, "value", allow_duplicate=True),
+    "theme": Output(ids.THEME, "value", allow_duplicate=True),
     "pending": Output(ids.PENDING, "data", allow_duplicate=True),
     "message": Output(ids.MESSAGE, "children", allow_duplicate=True),
+}
+
+
+# The controls whose values are part of the view but not of the view store, by View field.
+ADDRESS_CONTROLS = {
+    "kmeans_color": Input(ids.KMEANS_COLOR, "value"),
+    "aid": Input(ids.AIDS_TABS, "value"),
+    "compare": Input(ids.COMPARE_METHODS, "value"),
+    "merge_on": Input(ids.MERGE_ON, "value"),
+    "merge_step": Input(ids.MERGE_STEP, "value"),
+    "present": Input(ids.PRESENT_MODE, "value"),
+    "theme": Input(ids.THEME, "value"),
 }
 
 
@@ -114,6 +131,11 @@ def opening(store: SessionStore, session_id: str, query: str) -> dict:
         "annotate_above": "" if view.annotate_above is None else _text(view.annotate_above),
         "aid": view.aid,
         "kmeans_color": ["on"] if view.coloring == "kmeans" else [],
+        "compare": list(view.compare),
+        "merge_on": ["on"] if view.merge is not None else [],
+        "merge_wanted": view.merge,
+        "present": ["on"] if view.present else [],
+        "theme": view.theme,
         "pending": pending,
         "message": opened_message(problems),
     }
@@ -206,8 +228,12 @@ def restored(tree: Tree, view: ViewState, wanted: View) -> tuple[Cut, np.ndarray
     return cut, slots, view, problems, selection
 
 
-def view_value(store: SessionStore, view: ViewState, selection: dict | None, kmeans_color, aid) -> View:
-    """The view on screen as one :class:`state.view.View` (what the address, session file and code hold)."""
+def view_value(store: SessionStore, view: ViewState, selection: dict | None, controls: dict) -> View:
+    """The view on screen as one :class:`state.view.View` (what the address, session file and code hold).
+
+    ``controls`` holds the values of the controls that are not in the view store, by
+    :data:`ADDRESS_CONTROLS` name.
+    """
     node = selection.get("node") if selection and selection.get("tree") == tree_key(view) else None
     return View(
         source=store.memo(view.ref, ("address-source",), lambda: source_of(store, view.ref)),
@@ -220,9 +246,21 @@ def view_value(store: SessionStore, view: ViewState, selection: dict | None, kme
         colors=tuple(slot for _, slot in sorted((int(root), slot) for root, slot in view.colors.items())),
         zoom=view.zoom_root,
         selection=None if node is None else int(node),
-        coloring="kmeans" if kmeans_color else "tree",
-        aid=aid or "elbow",
+        coloring="kmeans" if controls.get("kmeans_color") else "tree",
+        aid=controls.get("aid") or "elbow",
+        compare=tuple(controls.get("compare") or ()),
+        merge=_merge_step(controls),
+        present="on" in (controls.get("present") or ()),
+        theme=controls.get("theme") or "auto",
     )
+
+
+def _merge_step(controls: dict) -> int | None:
+    """The merge player's step while it is on."""
+    step = controls.get("merge_step")
+    if not controls.get("merge_on") or not isinstance(step, int | float) or not float(step).is_integer():
+        return None
+    return int(step)
 
 
 def source_of(store: SessionStore, ref: DataRef) -> Source:
@@ -295,16 +333,16 @@ def register(app: Dash, store: SessionStore) -> None:
         Output(ids.ADDRESS, "data"),
         Input(ids.VIEW, "data"),
         Input(ids.SELECTION, "data"),
-        Input(ids.KMEANS_COLOR, "value"),
-        Input(ids.AIDS_TABS, "value"),
+        *ADDRESS_CONTROLS.values(),
         State(ids.PENDING, "data"),
         prevent_initial_call=True,
     )
-    def write_address(view_data, selection, kmeans_color, aid, pending):
+    def write_address(view_data, selection, *controls_and_pending):
+        *controls, pending = controls_and_pending
         view = ViewState.from_store(view_data)
         if view is None or pending:
             raise PreventUpdate  # nothing shown yet, or a view still waits for its data
         try:
-            return encode(view_value(store, view, selection, kmeans_color, aid))
+            return encode(view_value(store, view, selection, dict(zip(ADDRESS_CONTROLS, controls))))
         except USER_ERRORS:
             raise PreventUpdate from None  # the data is gone: the address keeps the last view

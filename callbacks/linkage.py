@@ -16,6 +16,7 @@ from dash.exceptions import PreventUpdate
 from callbacks.address import pending_for
 from callbacks.common import USER_ERRORS, error_message, message, reply_in_order
 from callbacks.data import PANEL_OUTPUTS, panel_of
+from callbacks.display import display_of
 from callbacks.render import ViewState
 from callbacks.show import VIEW_OUTPUTS, failed, read_annotate_above, read_truncate_p, show, view_reply
 from components import ids
@@ -83,9 +84,12 @@ def register(app: Dash, store: SessionStore, settings: Settings) -> None:
         State(ids.VIEW, "data"),
         State(ids.JOB_BOX, "hidden"),
         State(ids.PENDING, "data"),
+        State(ids.DISPLAY, "data"),
         prevent_initial_call="initial_duplicate",
     )
-    def show_tree(data_ref, method, metric, p, annotate_above, tree_mode, previous_view, no_job_running, pending):
+    def show_tree(
+        data_ref, method, metric, p, annotate_above, tree_mode, previous_view, no_job_running, pending, display
+    ):
         ref = DataRef.from_store(data_ref)
         if ref is None:
             raise PreventUpdate  # no dataset yet
@@ -95,13 +99,14 @@ def register(app: Dash, store: SessionStore, settings: Settings) -> None:
         stop_job = {} if no_job_running in (True, None) else {"job": None}
         try:
             view = _requested_view(ref, method, metric, p, annotate_above, tree_mode, previous_view)
+            view = replace(view, **dict(zip(("present", "dark"), display_of(display))))
             if view == ViewState.from_store(previous_view) and pending_for(pending, ref) is None:
                 if stop_job:
                     return tree_reply(**stop_job)
                 raise PreventUpdate  # this view is on screen already
             store.set_tree_mode(ref, view.tree_mode)
             if not store.has_tree(ref, method, metric):
-                estimate = _check_estimate(store, ref, method, metric, view.tree_mode, settings)
+                estimate = check_estimate(store, ref, method, metric, view.tree_mode, settings)
                 if estimate.seconds > settings.background_after_seconds:
                     job = {
                         "view": view.to_store(),
@@ -188,7 +193,7 @@ def _requested_view(ref: DataRef, method, metric, p, annotate_above, tree_mode, 
     return replace(requested, zoom_root=previous.zoom_root if requested.same_tree_as(previous) else None)
 
 
-def _check_estimate(
+def check_estimate(
     store: SessionStore, ref: DataRef, method: str, metric: str, tree_mode: str, settings: Settings
 ) -> Estimate:
     """Refuse, before starting, a tree that would not fit in the memory budget."""

@@ -13,6 +13,7 @@ from figures import aids as aids_fig
 from figures import dendrogram as dendrogram_fig
 from figures import scatter as scatter_fig
 from figures.style import N_SLOTS
+from figures.theme import Theme, theme_for
 from hclust import Cut, Tree, color_links
 from hclust.colors import assign_color_slots, remembered_slots
 from hclust.cut import DEFAULT_INCONSISTENCY_DEPTH, DEFAULT_INCONSISTENCY_T, DISTANCE, INCONSISTENT, CutRule
@@ -32,7 +33,8 @@ class ViewState:
     ``"inconsistent"`` with ``threshold`` (t) and ``depth``; :attr:`cut_rule`
     is that, as one value. An inconsistency cut has no single height: its
     line is hidden and ``height`` keeps where the line was, for when a height
-    criterion comes back.
+    criterion comes back. ``present`` and ``dark`` choose the figures'
+    :attr:`theme`.
     """
 
     session: str
@@ -49,6 +51,13 @@ class ViewState:
     depth: int = DEFAULT_INCONSISTENCY_DEPTH
     tree_mode: str = "exact"
     zoom_root: int | None = None
+    present: bool = False
+    dark: bool = False
+
+    @property
+    def theme(self) -> Theme:
+        """How its figures look: presentation mode or not, dark or light (``figures/theme.py``)."""
+        return theme_for(self.present, self.dark)
 
     def same_tree_as(self, other: ViewState | None) -> bool:
         """True when ``other`` shows the same tree (data, method, metric and exact or approximate)."""
@@ -143,6 +152,7 @@ def full_figures(store: SessionStore, view: ViewState, cut: Cut, slots: np.ndarr
         dataset.sample_names,
         webgl=dataset.n_samples > webgl_threshold,
         revision=view.data,
+        theme=view.theme,
     )
     return dendrogram_figure_for(store, view, cut, slots), scatter, projection.description
 
@@ -174,7 +184,7 @@ def cut_updates(store: SessionStore, tree: Tree, view: ViewState, cut: Cut, slot
     """
     geometry = store.geometry(view.ref, view.method, view.metric, view.p, view.zoom_root)
     dendrogram = dendrogram_fig.cut_updates(geometry, color_links(tree, geometry, cut), slots, cut.height)
-    return {**dendrogram, **criterion_updates(view)}, scatter_fig.cut_updates(cut, slots)
+    return {**dendrogram, **criterion_updates(view)}, scatter_fig.cut_updates(cut, slots, view.theme)
 
 
 def criterion_updates(view: ViewState) -> dict:

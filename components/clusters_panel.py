@@ -11,7 +11,7 @@ from dash import dcc, html
 
 from components import ids
 from figures.scatter import CLUSTER_SYMBOLS
-from figures.style import slot_color
+from figures.style import N_SLOTS, slot_color
 
 MAX_TABLE_ROWS = 50
 MAX_LISTED_SAMPLES = 50
@@ -131,7 +131,12 @@ def code_box() -> html.Div:
 def cluster_swatch(slot: int, shape: int) -> html.Span:
     """A cluster's color in its marker shape, as the scatter draws it."""
     name = CLUSTER_SYMBOLS[shape % len(CLUSTER_SYMBOLS)][1]
-    return html.Span(className=f"cluster-swatch shape-{name}", style={"background": slot_color(int(slot))})
+    return html.Span(className=f"cluster-swatch shape-{name}", style={"background": slot_css(int(slot))})
+
+
+def slot_css(slot: int) -> str:
+    """A palette slot's colour for CSS: the theme's (``--slot-N``, see assets/style.css), else the everyday one."""
+    return f"var(--slot-{slot}, {slot_color(slot)})" if 0 <= slot < N_SLOTS else slot_color(slot)
 
 
 def breakable(name: str) -> list:
@@ -212,7 +217,7 @@ def cluster_table(
     rows = []
     for index in range(min(k, MAX_TABLE_ROWS)):
         cluster = index + 1
-        color = slot_color(int(slots[index]))
+        color = slot_css(int(slots[index]))
         rows.append(
             html.Tr(
                 className="cluster-row",

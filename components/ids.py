@@ -107,3 +107,30 @@ PENDING = "pending-view-store"  # a view from an address or session file, until 
 OPENED = "opened-session-store"
 COPY_LINK_STATUS = "copy-link-status"
 DOWNLOAD_SESSION = "download-session"
+
+# Issue 9: teach and present
+# Public (test contract):
+PRESENT_MODE = "present-mode"
+MERGE_STEP = "merge-step"
+MERGE_INFO = "merge-info"
+MERGE_PLAY = "merge-play"
+COMPARE_METHODS = "compare-methods"
+COMPARE_GRID = "compare-grid"
+# Internal.
+APP = "app-root"
+THEME = "theme"
+DRAWER = "drawer-toggle"  # shows the controls in presentation mode
+SCHEME = "scheme-store"  # the system's colour scheme when it changes (assets/display.js)
+DISPLAY = "display-store"  # {"present": bool, "dark": bool}, as the page resolved them (assets/display.js)
+MERGE_PANEL = "merge-panel"
+MERGE_ON = "merge-on"  # the player's on/off switch
+MERGE_PREV = "merge-prev"
+MERGE_NEXT = "merge-next"
+MERGE_SPEED = "merge-speed"
+MERGE_TIMER = "merge-timer"  # dcc.Interval while playing
+MERGE_STORE = "merge-store"
+MERGE_WANTED = "merge-wanted-store"  # the step an opened address asks for, until its tree is shown
+COMPARE_PANEL = "compare-panel"
+COMPARE_ARI = "compare-ari"
+COMPARE_NOTE = "compare-note"
+COMPARE_SHOWN = "compare-shown-store"  # what the side-by-side grid shows (data, metric, k, methods)

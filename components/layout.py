@@ -9,7 +9,9 @@ from dash import dcc, html
 from components import ids
 from components.aids_panel import aids_panel, criterion_controls
 from components.clusters_panel import clusters_panel
+from components.compare_panel import compare_panel
 from components.data_panel import data_controls
+from components.merge_panel import merge_panel
 from components.widgets import field, graph_config, section, typed_number
 from hclust import LINKAGE_METHODS, METRICS
 from hclust.dendrogram import DEFAULT_TRUNCATE_P, MAX_TRUNCATE_P
@@ -31,14 +33,18 @@ def build_layout(max_upload_mb: int, session_id: str | None = None) -> html.Div:
         fresh one when omitted.
     """
     return html.Div(
+        id=ids.APP,
         className="app",
         children=[
+            dcc.Store(id=ids.DISPLAY),
+            dcc.Store(id=ids.SCHEME),
             dcc.Store(id=ids.SESSION, data=session_id or uuid.uuid4().hex),
             dcc.Store(id=ids.ADDRESS_IN),
             dcc.Store(id=ids.ADDRESS),
             dcc.Store(id=ids.ADDRESS_WRITTEN),
             dcc.Store(id=ids.PENDING),
             dcc.Store(id=ids.OPENED),
+            dcc.Store(id=ids.MERGE_WANTED),
             dcc.Download(id=ids.DOWNLOAD_SESSION),
             dcc.Store(id=ids.DATA_REF),
             dcc.Store(id=ids.VIEW),
@@ -50,16 +56,19 @@ def build_layout(max_upload_mb: int, session_id: str | None = None) -> html.Div:
                 className="body",
                 children=[
                     html.Aside(
+                        id="sidebar",
                         className="sidebar",
                         children=[data_controls(max_upload_mb), linkage_controls(), display_controls()],
                     ),
                     html.Main(
                         className="main",
                         children=[
-                            results_strip(),
-                            job_progress(),
-                            graphs(),
-                            html.Div(className="analysis", children=[aids_panel(), clusters_panel()]),
+                            # The stage: what a projector shows on one screen in presentation mode.
+                            html.Div(className="stage", children=[results_strip(), job_progress(), graphs()]),
+                            html.Div(
+                                className="analysis",
+                                children=[merge_panel(), compare_panel(), aids_panel(), clusters_panel()],
+                            ),
                         ],
                     ),
                 ],
@@ -75,7 +84,52 @@ def header() -> html.Header:
         children=[
             html.H1("hclust-explorer"),
             html.Span("hierarchical clustering, step by step", className="tagline"),
+            display_switches(),
             share_controls(),
+        ],
+    )
+
+
+def display_switches() -> html.Div:
+    """Presentation mode (the projector layout), the theme, and in presentation mode the controls' drawer."""
+    return html.Div(
+        className="display-switches",
+        children=[
+            html.Button(
+                "☰ Controls",
+                id=ids.DRAWER,
+                className="button secondary drawer-toggle",
+                title="Show or hide the data, linkage and display controls",
+                n_clicks=0,
+                **{"aria-controls": "sidebar", "aria-expanded": "false"},
+            ),
+            dcc.Checklist(
+                id=ids.PRESENT_MODE,
+                options=[
+                    {
+                        "label": html.Span(
+                            " Present", title="Presentation mode: large type and the graphs on one screen"
+                        ),
+                        "value": "on",
+                    }
+                ],
+                value=[],
+                className="switch present-switch",
+                inputClassName="switch-input",
+            ),
+            html.Label("Theme", htmlFor=ids.THEME, className="theme-label"),
+            dcc.Dropdown(
+                id=ids.THEME,
+                options=[
+                    {"label": "auto", "value": "auto", "title": "Follow the system's light or dark setting"},
+                    {"label": "light", "value": "light"},
+                    {"label": "dark", "value": "dark"},
+                ],
+                value="auto",
+                clearable=False,
+                searchable=False,
+                className="theme-menu",
+            ),
         ],
     )
 

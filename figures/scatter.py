@@ -6,7 +6,8 @@ import numpy as np
 import plotly.graph_objects as go
 
 from figures.dendrogram import FigureUpdates
-from figures.style import GRID_COLOR, base_layout, slot_color, typed_array
+from figures.style import typed_array
+from figures.theme import LIGHT, Theme
 from hclust import Cut, Projection
 
 # Opacity of the samples outside a branch selection.
@@ -60,6 +61,7 @@ def scatter_figure(
     sample_names: tuple[str, ...] | None,
     webgl: bool,
     revision: str = "",
+    theme: Theme = LIGHT,
 ) -> go.Figure:
     """Scatter the samples, colored by their cluster.
 
@@ -77,6 +79,8 @@ def scatter_figure(
         Draw with ``Scattergl`` (for thousands of points).
     revision : str
         ``uirevision``: zoom and pan survive cut updates.
+    theme : Theme
+        Colours and sizes (``figures/theme.py``).
 
     Returns
     -------
@@ -89,7 +93,7 @@ def scatter_figure(
     trace_type = go.Scattergl if webgl else go.Scatter
     n = projection.x.size
     hover_name = "%{text}" if sample_names is not None else "sample %{pointNumber}"
-    size = 9 if n <= 1000 else 6 if n <= 10_000 else 4
+    size = round((9 if n <= 1000 else 6 if n <= 10_000 else 4) * theme.marker_scale)
     trace = trace_type(
         x=projection.x,
         y=projection.y,
@@ -101,7 +105,7 @@ def scatter_figure(
         unselected={"marker": {"opacity": UNSELECTED_OPACITY}},
         marker={
             "size": size,
-            "line": {"width": 0.5, "color": "white"} if n <= 1000 else {"width": 0},
+            "line": {"width": 0.5, "color": theme.background} if n <= 1000 else {"width": 0},
             "opacity": 0.9,
         },
         hovertemplate=f"<b>{hover_name}</b><br>cluster %{{marker.color}}<extra></extra>",
@@ -109,20 +113,22 @@ def scatter_figure(
     )
     figure = go.Figure([trace])
     figure.update_layout(
-        base_layout(margin={"l": 70, "r": 20, "t": 20, "b": 60}, uirevision=revision, hovermode="closest")
+        theme.layout(margin={"l": 70, "r": 20, "t": 20, "b": 60}, uirevision=revision, hovermode="closest")
     )
-    figure.update_xaxes(title=projection.x_title, gridcolor=GRID_COLOR, zeroline=False)
-    figure.update_yaxes(title=projection.y_title, gridcolor=GRID_COLOR, zeroline=False)
+    figure.update_xaxes(theme.axis(title={"text": projection.x_title, "font": {"size": theme.font_size}}))
+    figure.update_yaxes(theme.axis(title={"text": projection.y_title, "font": {"size": theme.font_size}}))
+    figure.update_xaxes(zeroline=False)
+    figure.update_yaxes(zeroline=False)
     if projection.equal_scale:
         # Same units on both axes: one unit as long across as up (the moons are not stretched).
         figure.update_yaxes(scaleanchor="x", scaleratio=1)
     figure_dict = figure.to_dict()
-    for path, value in cut_updates(cut, cluster_slots).items():
+    for path, value in cut_updates(cut, cluster_slots, theme).items():
         _set(figure_dict, path, value)
     return go.Figure(figure_dict, skip_invalid=False)
 
 
-def cut_updates(cut: Cut, cluster_slots: np.ndarray) -> FigureUpdates:
+def cut_updates(cut: Cut, cluster_slots: np.ndarray, theme: Theme = LIGHT) -> FigureUpdates:
     """The parts of the scatter that change with the cut: colors (and shapes beyond the palette).
 
     Parameters
@@ -130,6 +136,8 @@ def cut_updates(cut: Cut, cluster_slots: np.ndarray) -> FigureUpdates:
     cut : Cut
         Only ``cut.labels`` is read.
     cluster_slots : ndarray of int, shape (k,)
+    theme : Theme
+        Its palette paints the clusters.
 
     Returns
     -------
@@ -152,22 +160,22 @@ def cut_updates(cut: Cut, cluster_slots: np.ndarray) -> FigureUpdates:
     k = len(cluster_slots)
     return {
         ("data", 0, "marker", "color"): typed_array(labels),
-        ("data", 0, "marker", "colorscale"): cluster_colorscale(cluster_slots),
+        ("data", 0, "marker", "colorscale"): cluster_colorscale(cluster_slots, theme),
         ("data", 0, "marker", "cmin"): 0.5,
         ("data", 0, "marker", "cmax"): k + 0.5,
         ("data", 0, "marker", "symbol"): symbol,
     }
 
 
-def cluster_colorscale(cluster_slots: np.ndarray) -> list[list]:
+def cluster_colorscale(cluster_slots: np.ndarray, theme: Theme = LIGHT) -> list[list]:
     """A stepped colorscale over cluster ids 1..k (``cmin=0.5``, ``cmax=k+0.5``) in their slots' colors."""
     k = max(len(cluster_slots), 1)
     scale: list[list] = []
     for index, slot in enumerate(np.asarray(cluster_slots, dtype=np.int64).tolist()):
-        color = slot_color(slot)
+        color = theme.slot_color(slot)
         scale.append([index / k, color])
         scale.append([(index + 1) / k, color])
-    return scale or [[0, slot_color(0)], [1, slot_color(0)]]
+    return scale or [[0, theme.slot_color(0)], [1, theme.slot_color(0)]]
 
 
 def _set(tree: dict, path: tuple, value: object) -> None:

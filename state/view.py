@@ -37,6 +37,10 @@ AID_TABS = {"elbow": "Merge heights", "inconsistency": "Inconsistency", "silhoue
 """The aids panel's tabs: value -> label."""
 COLORINGS = ("tree", "kmeans")
 """What colours the scatter: the tree's clusters, or k-means at the same k."""
+THEMES = ("auto", "light", "dark")
+"""The page's colours: the system's choice (``prefers-color-scheme``), light or dark."""
+MAX_COMPARED = 4
+"""Methods side by side: at most this many."""
 _SLOT_DIGITS = "0123456789abcdefghijklmnopqrstuvwxyz"
 _UPLOAD_KEY = re.compile(r"[0-9a-f]{8,64}")
 
@@ -122,6 +126,14 @@ class View:
         One of :data:`COLORINGS`.
     aid : str
         The open tab of the aids panel, a key of :data:`AID_TABS`.
+    compare : tuple of str
+        The linkage methods shown side by side (none, or 2 to 4).
+    merge : int or None
+        The merge player's step (1-based), when the player is on.
+    present : bool
+        Presentation mode (the projector layout).
+    theme : str
+        One of :data:`THEMES`.
     """
 
     source: Source = field(default_factory=Source)
@@ -136,6 +148,10 @@ class View:
     selection: int | None = None
     coloring: str = "tree"
     aid: str = "elbow"
+    compare: tuple[str, ...] = ()
+    merge: int | None = None
+    present: bool = False
+    theme: str = "auto"
 
     def same_tree(self, other: View | None) -> bool:
         """True when ``other`` asks for the same tree (data, reading, linkage and tree mode)."""
@@ -198,6 +214,13 @@ def _pairs(view: View) -> list[tuple[str, str]]:
         pairs.append(("color", view.coloring))
     if view.aid != default.aid:
         pairs.append(("aid", view.aid))
+    pairs += [("vs", method) for method in view.compare]
+    if view.merge is not None:
+        pairs.append(("merge", str(view.merge)))
+    if view.present:
+        pairs.append(("present", "1"))
+    if view.theme != default.theme:
+        pairs.append(("theme", view.theme))
     return pairs
 
 
@@ -240,6 +263,7 @@ def _number(value: float) -> str:
 _KNOWN = {
     "data", "upload", "file", "sheet", "read", "col", "label", "missing", "scale", "method", "metric", "tree",
     "p", "labels_above", "height", "k", "t", "depth", "colors", "zoom", "select", "color", "aid",
+    "vs", "merge", "present", "theme",
 }  # fmt: skip
 
 
@@ -274,6 +298,10 @@ def decode(query: str) -> Decoded:
         selection=reader.whole("select", None, 0, None, "selected branch", "nothing is selected"),
         coloring=reader.choice("color", COLORINGS, "tree", "colouring"),
         aid=reader.choice("aid", AID_TABS, "elbow", "aids tab"),
+        compare=reader.compared(),
+        merge=reader.whole("merge", None, 1, None, "merge step", "the merge player is off"),
+        present=reader.switch("present", "presentation mode"),
+        theme=reader.choice("theme", THEMES, "auto", "theme"),
     )
     return Decoded(view, tuple(reader.problems))
 
@@ -396,6 +424,27 @@ class _Reader:
         depth = self.whole("depth", DEFAULT_INCONSISTENCY_DEPTH, 1, None, "inconsistency depth")
         return None if t is None else CutRule.inconsistent(t, depth)
 
+    def compared(self) -> tuple[str, ...]:
+        methods = tuple(dict.fromkeys(value.strip() for value in self.values.get("vs", ())))
+        unknown = [method for method in methods if method not in LINKAGE_METHODS]
+        if unknown:
+            self.refuse(
+                f"the side-by-side method{'s' if len(unknown) > 1 else ''} {', '.join(repr(m) for m in unknown)} "
+                f"in the address {'are' if len(unknown) > 1 else 'is'} not one of: {', '.join(LINKAGE_METHODS)}; "
+                "left out"
+            )
+        known = tuple(method for method in methods if method in LINKAGE_METHODS)
+        if len(known) > MAX_COMPARED:
+            self.refuse(f"at most {MAX_COMPARED} methods go side by side; showing the first {MAX_COMPARED}")
+        return known[:MAX_COMPARED]
+
+    def switch(self, key: str, name: str) -> bool:
+        value = self.get(key)
+        if value is None or value in ("0", "1"):
+            return value == "1"
+        self.refuse(f"the {name} setting '{value}' in the address must be 1 (on) or 0 (off); it is off")
+        return False
+
     def colors(self) -> tuple[int, ...]:
         text = self.get("colors")
         if not text:
@@ -414,4 +463,4 @@ def _float(text: str) -> float | None:
     return number if math.isfinite(number) else None
 
 
-__all__ = ["AID_TABS", "COLORINGS", "Decoded", "Source", "View", "decode", "encode"]
+__all__ = ["AID_TABS", "COLORINGS", "MAX_COMPARED", "THEMES", "Decoded", "Source", "View", "decode", "encode"]

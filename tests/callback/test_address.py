@@ -52,7 +52,7 @@ def show(client, app, opened, previous=None):
 PENDING = ("pending-view-store", "data")
 
 
-def address_of(client, app, view, selection=None, kmeans=(), aid="elbow"):
+def address_of(client, app, view, selection=None, kmeans=(), aid="elbow", compare=(), present=False, theme="auto"):
     return call(
         client,
         app,
@@ -62,6 +62,9 @@ def address_of(client, app, view, selection=None, kmeans=(), aid="elbow"):
             "selection-store.data": selection,
             "kmeans-color.value": list(kmeans),
             "aids-tabs.value": aid,
+            "compare-methods.value": list(compare),
+            "present-mode.value": ["on"] if present else [],
+            "theme.value": theme,
         },
         state={"pending-view-store.data": None},
     ).get("address-store", "data")

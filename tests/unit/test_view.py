@@ -10,7 +10,7 @@ from hclust.cut import CutRule
 from hclust.dendrogram import MAX_TRUNCATE_P
 from loaders import BUILTIN_DATASETS, MISSING_POLICIES, SCALINGS
 from state.session_store import TREE_MODES
-from state.view import AID_TABS, COLORINGS, Source, View, decode, encode
+from state.view import AID_TABS, COLORINGS, THEMES, Source, View, decode, encode
 
 _text = st.text(st.characters(blacklist_categories=("Cs", "Cc")), min_size=1, max_size=12).map(str.strip).filter(bool)
 _height = st.floats(min_value=0, max_value=1e9, allow_nan=False, allow_infinity=False)
@@ -56,6 +56,10 @@ def views(draw) -> View:
         selection=draw(st.none() | st.integers(0, 10**6)),
         coloring=draw(st.sampled_from(COLORINGS)),
         aid=draw(st.sampled_from(sorted(AID_TABS))),
+        compare=tuple(draw(st.lists(st.sampled_from(sorted(LINKAGE_METHODS)), max_size=4, unique=True))),
+        merge=draw(st.none() | st.integers(1, 10**6)),
+        present=draw(st.booleans()),
+        theme=draw(st.sampled_from(THEMES)),
     )
 
 
@@ -117,12 +121,16 @@ def test_two_cuts_use_the_first_and_say_so():
 
 
 def test_bad_values_each_get_a_sentence_and_a_default():
-    decoded = decode("data=nope&p=1&tree=fast&labels_above=-3&colors=%21%21&zoom=x&aid=help&color=red&foo=1")
+    decoded = decode(
+        "data=nope&p=1&tree=fast&labels_above=-3&colors=%21%21&zoom=x&aid=help&color=red&foo=1"
+        "&vs=single&vs=wart&present=yes&theme=pink&merge=0"
+    )
     view = decoded.view
     assert view.source.example == "classic" and view.p == 12 and view.tree_mode == "exact"
     assert view.annotate_above is None and view.colors == () and view.zoom is None
     assert view.aid == "elbow" and view.coloring == "tree"
-    assert len(decoded.problems) == 9
+    assert view.compare == ("single",) and not view.present and view.theme == "auto" and view.merge is None
+    assert len(decoded.problems) == 13
     assert any("'foo'" in problem for problem in decoded.problems)
     assert all(problem[0].isupper() and problem.endswith(".") for problem in decoded.problems)
 
@@ -138,3 +146,9 @@ def test_precomputed_distances_are_a_metric_only_for_uploads():
     assert upload.metric == "precomputed"
     example = decode("metric=precomputed")
     assert example.view.metric == "euclidean" and example.problems
+
+
+def test_the_projector_view_with_methods_side_by_side_reads_as_its_settings():
+    view = View(source=Source(example="moons"), compare=("single", "ward"), present=True, theme="dark", merge=14)
+    assert encode(view) == "data=moons&vs=single&vs=ward&merge=14&present=1&theme=dark"
+    assert decode(encode(view)).view == view
