@@ -8,7 +8,7 @@
 // the branch-selection callback), so it does not move the cut.
 // These are figures/dendrogram.py's MERGE_TRACE and LEAF_TRACE; a unit test
 // keeps them in step.
-const SELECTABLE_TRACES = [10, 11];
+const SELECTABLE_TRACES = [26, 27];
 
 function onSelectableTrace(clickData) {
   return Boolean(

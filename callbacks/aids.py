@@ -1,10 +1,11 @@
 """The aids panel: each aid is computed for the view's tree and marks the view's cut.
 
 The merge heights (and the suggested k) follow every view change. The
-inconsistency table, the silhouette and k-means are computed only while
-their tab is open; their sweeps are cached server-side per dataset, tree and
-setting, so moving the cut only re-marks them. A k picked on an aid goes to
-the cut callback through a store (see :mod:`callbacks.cut`).
+inconsistency table (at the view's depth, the cut's own), the silhouette
+and k-means are computed only while their tab is open; their sweeps are
+cached server-side per dataset, tree and setting, so moving the cut only
+re-marks them. A k picked on an aid goes to the cut callback through a
+store (see :mod:`callbacks.cut`).
 """
 
 from __future__ import annotations
@@ -87,23 +88,23 @@ def register(app: Dash, store: SessionStore) -> None:
     @app.callback(
         Output(ids.INCONSISTENCY_TABLE, "children"),
         Input(ids.VIEW, "data"),
-        Input(ids.INCONSISTENCY_DEPTH, "value"),
         Input(ids.AIDS_TABS, "value"),
     )
-    def show_inconsistency(view_data, depth, tab):
+    def show_inconsistency(view_data, tab):
+        # The table's depth is the view's: its box and the cut's are one setting (callbacks.cut).
         view = _view(view_data, tab, "inconsistency")
         try:
             tree = _tree(store, view)
             table = store.memo(
                 view.ref,
-                ("aids-inconsistency", view.method, view.metric, str(depth)),
-                lambda: inconsistency_table(tree, depth),
+                ("aids-inconsistency", view.method, view.metric, str(view.depth)),
+                lambda: inconsistency_table(tree, view.depth),
             )
             split = merges_split(tree, view.cut_rule.apply(tree).labels, table.rows)
         except USER_ERRORS as error:
             return error_message(error)
-        same_depth = view.criterion == INCONSISTENT and view.depth == table.depth
-        return inconsistency_table_view(table, split, view.inconsistency_threshold if same_depth else None)
+        cutting = view.criterion == INCONSISTENT
+        return inconsistency_table_view(table, split, view.inconsistency_threshold if cutting else None)
 
     @app.callback(
         Output(ids.SILHOUETTE_GRAPH, "figure"),

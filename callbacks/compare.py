@@ -101,6 +101,7 @@ def shown_signature(view: ViewState, chosen) -> dict:
         "k": view.k,
         "main": view.method,
         "methods": sorted(chosen or ()),
+        "theme": view.theme.name,
     }
 
 
@@ -153,8 +154,8 @@ def method_cards(
         geometry = store.geometry(view.ref, method, view.metric, COMPARE_P)
         revision = f"{view.data}/{method}/{view.metric}"
         figures = (
-            small_dendrogram(tree, geometry, color_links(tree, geometry, cut), cut, revision),
-            small_scatter(projection, cut, dataset.sample_names, webgl, revision),
+            small_dendrogram(tree, geometry, color_links(tree, geometry, cut), cut, revision, view.theme),
+            small_scatter(projection, cut, dataset.sample_names, webgl, revision, view.theme),
         )
         clusters = cluster_summary(cut, first_cut_slots(cut))
         coefficient, _ = cophenetic_text(tree.cophenetic)

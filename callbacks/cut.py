@@ -10,7 +10,9 @@ a figure or recomputes a tree.
 The criterion follows what drives the cut: the line (drag, click, typed
 height) means ``distance``, a typed or picked k means ``maxclust``, and t or
 depth mean ``inconsistent``, whose cut has no single height, so its line is
-hidden.
+hidden. A switch to ``inconsistent`` without a typed t keeps the current k
+(:func:`threshold_keeping`). The depth is one setting, the view's: the box
+beside t and the Inconsistency tab's box both show it and both change it.
 
 The height and k boxes are text boxes (``components.widgets.typed_number``):
 their values arrive as typed, are parsed (:func:`callbacks.typed_cut.read_typed`,
@@ -21,8 +23,10 @@ the rule is (:mod:`callbacks.typed_cut`).
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, replace
 
+import numpy as np
 from dash import ClientsideFunction, Dash, Input, Output, State, ctx
 from dash.exceptions import PreventUpdate
 
@@ -31,8 +35,8 @@ from callbacks.render import ViewState, cluster_summary, cut_updates
 from callbacks.typed_cut import box_values, kept_cut_message, read_typed, typed_text
 from components import ids
 from hclust import ClusteringError, Cut, CutRule, Tree, snap_height
-from hclust.aids import CUT_CRITERIA, max_coefficient
-from hclust.cut import INCONSISTENT, valid_height, valid_k
+from hclust.aids import CUT_CRITERIA, MAX_INCONSISTENCY_DEPTH, inconsistency_table, max_coefficient
+from hclust.cut import INCONSISTENT, is_number, short_number_between, valid_height, valid_k
 from state.session_store import SessionStore
 
 # Which aid a picked k came from, as the message names it.
@@ -77,18 +81,20 @@ function (nClicks, elbowClick, silhouetteClick, kmeansClick, suggested) {{
 }}
 """
 
-# The criterion menu, t and depth follow the view, whoever changed it (a new
-# dataset resets the criterion; a drag ends an inconsistency cut).
+# The criterion menu, t and both depth boxes (the cut's and the inconsistency
+# table's: one setting) follow the view, whoever changed it (a new dataset
+# resets the criterion; a drag ends an inconsistency cut).
 SYNC_CRITERION = """
-function (view, criterion, threshold, depth) {
+function (view, criterion, threshold, depth, tableDepth) {
     const noUpdate = window.dash_clientside.no_update;
-    if (!view) { return [noUpdate, noUpdate, noUpdate, noUpdate]; }
+    if (!view) { return [noUpdate, noUpdate, noUpdate, noUpdate, noUpdate]; }
     const same = (a, b) => a === b || (a !== null && b !== null && Number(a) === Number(b));
     const t = view.threshold === null || view.threshold === undefined ? noUpdate : view.threshold;
     return [
         view.criterion === criterion ? noUpdate : view.criterion,
         t === noUpdate || same(t, threshold) ? noUpdate : t,
         same(view.depth, depth) ? noUpdate : view.depth,
+        same(view.depth, tableDepth) ? noUpdate : view.depth,
         view.criterion !== "inconsistent",
     ];
 }
@@ -104,13 +110,16 @@ class CutRequest:
     source : str
         ``graph`` (drag or click, value: height), ``height`` or ``k`` (typed),
         ``pick`` (a k picked on ``aid``), ``criterion`` (value: the new
-        criterion) or ``inconsistent`` (new t or depth).
+        criterion), ``inconsistent`` (new t or depth) or ``depth`` (a new
+        depth while the cut is by height or k: only the setting changes).
     value : object
         For a typed height or k, as :func:`read_typed` reads the box.
     aid : str
         The component a picked k came from.
     threshold, depth : object
-        t and depth for the inconsistency criterion, as :func:`read_typed` reads them.
+        t and depth for the inconsistency criterion, as :func:`read_typed`
+        reads them. A switch to ``inconsistent`` without a t (None) chooses
+        the t that keeps the current k.
     typed : object
         A typed height's or k's box value as it arrived (text, or a number).
     """
@@ -149,11 +158,13 @@ def register(app: Dash, store: SessionStore) -> None:
         Output(ids.CUT_CRITERION, "value"),
         Output(ids.CUT_THRESHOLD, "value"),
         Output(ids.CUT_DEPTH, "value"),
+        Output(ids.INCONSISTENCY_DEPTH, "value"),
         Output(ids.INCONSISTENT_FIELDS, "hidden"),
         Input(ids.VIEW, "data"),
         State(ids.CUT_CRITERION, "value"),
         State(ids.CUT_THRESHOLD, "value"),
         State(ids.CUT_DEPTH, "value"),
+        State(ids.INCONSISTENCY_DEPTH, "value"),
     )
 
     @app.callback(
@@ -165,17 +176,19 @@ def register(app: Dash, store: SessionStore) -> None:
         Input(ids.CUT_CRITERION, "value"),
         Input(ids.CUT_THRESHOLD, "value"),
         Input(ids.CUT_DEPTH, "value"),
+        Input(ids.INCONSISTENCY_DEPTH, "value"),
         State(ids.VIEW, "data"),
         State(ids.KMEANS_COLOR, "value"),
         prevent_initial_call=True,
     )
-    def move_cut(graph_cut, typed_height, typed_k, pick, criterion, threshold, depth, view_data, kmeans_color):
+    def move_cut(
+        graph_cut, typed_height, typed_k, pick, criterion, threshold, depth, table_depth, view_data, kmeans_color
+    ):
         view = ViewState.from_store(view_data)
         if view is None:
             raise PreventUpdate
-        request = pick_request(
-            ctx.triggered_prop_ids, graph_cut, typed_height, typed_k, pick, criterion, threshold, depth, view
-        )
+        boxes = {"criterion": criterion, "threshold": threshold, "depth": depth, "table_depth": table_depth}
+        request = pick_request(ctx.triggered_prop_ids, graph_cut, typed_height, typed_k, pick, boxes, view)
         if request is None:
             raise PreventUpdate  # the inputs just echo the current view
         try:
@@ -204,7 +217,7 @@ def register(app: Dash, store: SessionStore) -> None:
 
 
 def pick_request(
-    triggered: dict, graph_cut, typed_height, typed_k, pick, criterion, threshold, depth, view: ViewState
+    triggered: dict, graph_cut, typed_height, typed_k, pick, boxes: dict, view: ViewState
 ) -> CutRequest | None:
     """Which input asks for a new cut, or None if none does.
 
@@ -212,27 +225,36 @@ def pick_request(
     after each cut (by the server, or by the menu's sync with the view); a
     value equal to the current view is that echo, not a request. Typed
     values are compared as numbers (:func:`read_typed`): ``"3"`` or
-    ``" 3.0"`` in the k box is the echo of k = 3. When several fire at once:
-    graph, pick, criterion, t and depth, height, k.
+    ``" 3.0"`` in the k box is the echo of k = 3. ``boxes`` holds the
+    criterion menu's value and the t and depth boxes' (``criterion``,
+    ``threshold``, ``depth``, ``table_depth``). When several fire at once:
+    graph, pick, criterion, t and depth, the table's depth, height, k.
     """
     fired = {prop_id.rsplit(".", 1)[0] for prop_id in triggered}
     height, k = read_typed(typed_height), read_typed(typed_k)
-    threshold, depth = read_typed(threshold), read_typed(depth)
+    criterion, threshold, depth = boxes["criterion"], read_typed(boxes["threshold"]), read_typed(boxes["depth"])
+    table_depth = read_typed(boxes["table_depth"])
     if ids.GRAPH_CUT in fired and isinstance(graph_cut, dict) and graph_cut.get("y") is not None:
         return CutRequest("graph", graph_cut["y"])
     if ids.AIDS_PICK in fired and isinstance(pick, dict) and pick.get("k") is not None:
         return CutRequest("pick", pick["k"], str(pick.get("aid", "")))
     if ids.CUT_CRITERION in fired and criterion in CUT_CRITERIA and criterion != view.criterion:
+        # A t typed with the switch is used; otherwise the switch chooses one (see threshold_keeping).
         return CutRequest(
             "criterion",
             criterion,
-            threshold=view.inconsistency_threshold if threshold is None else threshold,
+            threshold=threshold if ids.CUT_THRESHOLD in fired else None,
             depth=view.depth if depth is None else depth,
         )
     threshold_changed = ids.CUT_THRESHOLD in fired and threshold != view.threshold
     depth_changed = ids.CUT_DEPTH in fired and depth != view.depth
     if threshold_changed or depth_changed:
         return CutRequest("inconsistent", threshold=threshold, depth=depth)
+    if ids.INCONSISTENCY_DEPTH in fired and table_depth != view.depth:
+        # The table's box is the same setting as the cut's depth.
+        if view.criterion == INCONSISTENT:
+            return CutRequest("inconsistent", threshold=view.inconsistency_threshold, depth=table_depth)
+        return CutRequest("depth", depth=table_depth, typed=boxes["table_depth"])
     if ids.CUT_HEIGHT in fired:
         # While cutting by inconsistency the box is empty: anything typed is a request.
         asked = height is not None if view.criterion == INCONSISTENT else height != view.height
@@ -252,7 +274,8 @@ def apply_request(tree: Tree, view: ViewState, request: CutRequest) -> tuple[Cut
         For a value the criterion cannot use; the message names the rule.
     """
     rule = requested_rule(tree, view, request)
-    return rule.apply(tree), view.cutting_by(rule)
+    after = view.cutting_by(rule)
+    return rule.apply(tree), replace(after, depth=rule.depth) if request.source == "depth" else after
 
 
 def requested_rule(tree: Tree, view: ViewState, request: CutRequest) -> CutRule:
@@ -273,8 +296,14 @@ def requested_rule(tree: Tree, view: ViewState, request: CutRequest) -> CutRule:
     if source == "pick":
         return CutRule.into(value)
     if source == "criterion":
+        if value == INCONSISTENT and request.threshold is None:
+            depth = _number(request.depth, "inconsistency depth")
+            return CutRule.inconsistent(threshold_keeping(tree, view.k, depth), depth)
         # The boxes' t and depth: only an inconsistency cut uses them, and checks them.
-        return replace(view.cut_rule, criterion=value, threshold=request.threshold, depth=request.depth)
+        threshold = view.inconsistency_threshold if request.threshold is None else request.threshold
+        return replace(view.cut_rule, criterion=value, threshold=threshold, depth=request.depth)
+    if source == "depth":
+        return replace(view.cut_rule, depth=_depth(request.depth, request.typed))
     return CutRule.inconsistent(
         _number(request.threshold, "inconsistency threshold t"), _number(request.depth, "inconsistency depth")
     )
@@ -287,6 +316,7 @@ def cut_message(request: CutRequest, before: ViewState, after: ViewState, cut: C
     if after.criterion == INCONSISTENT:
         cap = max_coefficient(after.depth)
         return message(
+            _chosen_t(request, before, after, cut),
             f"Cut by inconsistency (t = {after.inconsistency_threshold:g}, depth {after.depth}): "
             f"{cut.n_clusters} clusters. A merge is split when its coefficient, or one below it, exceeds t; "
             f"at depth {after.depth} no coefficient exceeds {cap:.4g}, so t ≥ {cap:.4g} gives one cluster.",
@@ -297,6 +327,71 @@ def cut_message(request: CutRequest, before: ViewState, after: ViewState, cut: C
     if before.criterion == INCONSISTENT and request.source in ("graph", "height"):
         return message("You moved the cut line: back to the distance criterion (one height for all clusters).")
     return []
+
+
+def threshold_keeping(tree: Tree, k: int, depth: int) -> float:
+    """The inconsistency threshold t whose cut keeps k clusters, or else the closest count below k.
+
+    Parameters
+    ----------
+    tree : Tree
+    k : int
+        The number of clusters to keep.
+    depth : int
+        The inconsistency depth.
+
+    Returns
+    -------
+    float
+        A short decimal t with ``fcluster(Z, t, 'inconsistent', depth)``
+        giving k clusters if any t does, else the most clusters below k any
+        t gives.
+
+    Raises
+    ------
+    hclust.ClusteringError
+        If ``depth`` is not a whole number from 1 to the largest depth.
+
+    Notes
+    -----
+    The count changes only where t passes a coefficient of
+    ``inconsistent(Z, depth)`` and falls as t grows (a merge stays whole
+    when its coefficient and all those below it are at most t), so a binary
+    search over the distinct coefficients finds the smallest one giving at
+    most k clusters: O(log n) cuts of O(n min(2^depth, n)) each.
+    """
+    coefficients = np.unique(inconsistency_table(tree, depth, top=tree.n_samples - 1).coefficient)
+    low, high = 0, coefficients.size - 1  # at the largest coefficient nothing is split: one cluster
+    while low < high:
+        middle = (low + high) // 2
+        if CutRule.inconsistent(float(coefficients[middle]), depth).apply(tree).n_clusters <= k:
+            high = middle
+        else:
+            low = middle + 1
+    upper = float(coefficients[low + 1]) if low + 1 < coefficients.size else math.inf
+    return short_number_between(float(coefficients[low]), upper)
+
+
+def _chosen_t(request: CutRequest, before: ViewState, after: ViewState, cut: Cut) -> str:
+    """What a switch to the inconsistency criterion says about the t it chose (empty for a typed t)."""
+    if request.source != "criterion" or request.threshold is not None:
+        return ""
+    t = after.inconsistency_threshold
+    if cut.n_clusters == before.k:
+        return f"t = {t:g} keeps the {before.k} clusters."
+    return (
+        f"No t gives {before.k} clusters at depth {after.depth}: t = {t:g} gives {cut.n_clusters}, "
+        "the most below that (a larger depth may give more)."
+    )
+
+
+def _depth(value, typed) -> int:
+    """An inconsistency depth typed into the Inconsistency tab's box, checked."""
+    if is_number(value) and float(value).is_integer() and 1 <= value <= MAX_INCONSISTENCY_DEPTH:
+        return int(value)
+    raise ClusteringError(
+        f"the inconsistency depth must be a whole number from 1 to {MAX_INCONSISTENCY_DEPTH} ({typed_text(typed)})"
+    )
 
 
 def _number(value, name: str) -> float:

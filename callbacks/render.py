@@ -171,6 +171,7 @@ def dendrogram_figure_for(store: SessionStore, view: ViewState, cut: Cut, slots:
         view.annotate_above,
         revision=revision,
         fit_to_tree=view.zoom_root is not None,
+        theme=view.theme,
     )
     for (_, prop), value in criterion_updates(view).items():
         dendrogram.layout[prop] = value  # ("layout", "shapes") -> layout.shapes
@@ -183,7 +184,7 @@ def cut_updates(store: SessionStore, tree: Tree, view: ViewState, cut: Cut, slot
     The caller passes the tree it already read, so the hot path unpickles it once.
     """
     geometry = store.geometry(view.ref, view.method, view.metric, view.p, view.zoom_root)
-    dendrogram = dendrogram_fig.cut_updates(geometry, color_links(tree, geometry, cut), slots, cut.height)
+    dendrogram = dendrogram_fig.cut_updates(geometry, color_links(tree, geometry, cut), slots, cut.height, view.theme)
     return {**dendrogram, **criterion_updates(view)}, scatter_fig.cut_updates(cut, slots, view.theme)
 
 

@@ -104,18 +104,27 @@ def criterion_controls() -> list[html.Div]:
             children=[
                 html.Label("t", htmlFor=ids.CUT_THRESHOLD, className="stat-label"),
                 typed_number(ids.CUT_THRESHOLD, min=0, step=0.05, value=DEFAULT_INCONSISTENCY_T),
-                html.Label("depth", htmlFor=ids.CUT_DEPTH, className="stat-label"),
-                typed_number(
-                    ids.CUT_DEPTH,
-                    whole=True,
-                    min=1,
-                    max=MAX_INCONSISTENCY_DEPTH,
-                    step=1,
-                    value=DEFAULT_INCONSISTENCY_DEPTH,
+                html.Label(
+                    "depth",
+                    htmlFor=ids.CUT_DEPTH,
+                    className="stat-label",
+                    title="The same depth as the Inconsistency tab's table: either box changes both",
                 ),
+                depth_input(ids.CUT_DEPTH),
             ],
         ),
     ]
+
+
+def depth_input(component_id: str) -> dcc.Input:
+    """A box for the inconsistency depth: the cut's (:data:`ids.CUT_DEPTH`) or the table's, one setting.
+
+    A text box the server writes (``typed_number``): each box shows the
+    view's depth, whichever was typed into.
+    """
+    return typed_number(
+        component_id, whole=True, min=1, max=MAX_INCONSISTENCY_DEPTH, step=1, value=DEFAULT_INCONSISTENCY_DEPTH
+    )
 
 
 def _elbow_tab() -> html.Div:
@@ -147,16 +156,8 @@ def _inconsistency_tab() -> html.Div:
             html.Div(id=ids.INCONSISTENCY_TABLE, className="aid-table"),
         ],
         [
-            _control(
-                "Depth",
-                number_input(
-                    ids.INCONSISTENCY_DEPTH,
-                    min=1,
-                    max=MAX_INCONSISTENCY_DEPTH,
-                    step=1,
-                    value=DEFAULT_INCONSISTENCY_DEPTH,
-                ),
-            ),
+            # One setting with the cut's depth (beside t under "Cut by"): either box changes both.
+            _control("Depth (shared with the cut)", depth_input(ids.INCONSISTENCY_DEPTH)),
             html.P(
                 [
                     html.Code("inconsistent(Z, depth)"),

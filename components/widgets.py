@@ -6,7 +6,7 @@ from dash import dcc, html
 
 
 def graph_config(*remove: str, **settings) -> dict:
-    """A dcc.Graph config: no logo, PNG export at 2x, and never a button that sends the chart to a cloud.
+    """A dcc.Graph config: no logo, no tips, PNG export at 2x, and never a button that sends the chart to a cloud.
 
     Parameters
     ----------
@@ -17,6 +17,8 @@ def graph_config(*remove: str, **settings) -> dict:
     """
     return {
         "displaylogo": False,
+        # Plotly's notices ("Double-click to zoom back out") would cover the controls above the graphs.
+        "showTips": False,
         "responsive": True,
         "toImageButtonOptions": {"format": "png", "scale": 2},
         **settings,

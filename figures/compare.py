@@ -15,6 +15,7 @@ import plotly.graph_objects as go
 from figures.dendrogram import LEAF_TRACE, N_COLOR_TRACES, dendrogram_figure
 from figures.scatter import scatter_figure
 from figures.style import BASE_FONT_SIZE, N_SLOTS
+from figures.theme import LIGHT, Theme
 from hclust import Cut, DendrogramGeometry, LinkColoring, Projection, Tree
 from hclust.colors import assign_color_slots
 
@@ -31,7 +32,12 @@ def first_cut_slots(cut: Cut) -> np.ndarray:
 
 
 def small_dendrogram(
-    tree: Tree, geometry: DendrogramGeometry, coloring: LinkColoring, cut: Cut, revision: str = ""
+    tree: Tree,
+    geometry: DendrogramGeometry,
+    coloring: LinkColoring,
+    cut: Cut,
+    revision: str = "",
+    theme: Theme = LIGHT,
 ) -> go.Figure:
     """A compact truncated dendrogram with the cut's clusters colored and the cut line dashed.
 
@@ -54,7 +60,14 @@ def small_dendrogram(
         no leaf labels, no cut-line label, and no click-to-cut.
     """
     figure = dendrogram_figure(
-        tree, geometry, coloring, first_cut_slots(cut), cut.height, annotate_above=np.inf, revision=revision
+        tree,
+        geometry,
+        coloring,
+        first_cut_slots(cut),
+        cut.height,
+        annotate_above=np.inf,
+        revision=revision,
+        theme=theme,
     )
     for trace in figure.data[:N_COLOR_TRACES]:
         trace.line.width = 2
@@ -67,7 +80,12 @@ def small_dendrogram(
 
 
 def small_scatter(
-    projection: Projection, cut: Cut, sample_names: tuple[str, ...] | None, webgl: bool, revision: str = ""
+    projection: Projection,
+    cut: Cut,
+    sample_names: tuple[str, ...] | None,
+    webgl: bool,
+    revision: str = "",
+    theme: Theme = LIGHT,
 ) -> go.Figure:
     """A compact scatter of the samples in the main view's plane, colored by ``cut``.
 
@@ -89,7 +107,9 @@ def small_scatter(
         :func:`figures.scatter.scatter_figure` with smaller markers and no
         axis titles or tick labels (the main scatter names the axes).
     """
-    figure = scatter_figure(projection, cut, first_cut_slots(cut), sample_names, webgl=webgl, revision=revision)
+    figure = scatter_figure(
+        projection, cut, first_cut_slots(cut), sample_names, webgl=webgl, revision=revision, theme=theme
+    )
     n = projection.x.size
     figure.data[0].marker.size = 6 if n <= 1000 else 4 if n <= 10_000 else 3
     figure.update_layout(dragmode="pan")

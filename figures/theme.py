@@ -34,7 +34,9 @@ class Theme:
     tick_size : int
         Axis tick labels.
     leaf_size : int
-        The dendrogram's leaf labels (upright; rotated ones never smaller).
+        The dendrogram's upright leaf labels.
+    turned_leaf_size : int
+        Its leaf labels turned on their side (many or long ones).
     label_size : int
         Merge-height labels and the cut line's label.
     line_width : int
@@ -52,6 +54,7 @@ class Theme:
     font_size: int = 15
     tick_size: int = 14
     leaf_size: int = 14
+    turned_leaf_size: int = 12
     label_size: int = 14
     line_width: int = 3
     marker_scale: float = 1.0
@@ -71,6 +74,12 @@ class Theme:
     def slot_color(self, slot: int) -> str:
         """The colour of a palette slot; slot ``len(palette)`` (and any other) is the neutral one."""
         return self.palette[slot] if 0 <= slot < len(self.palette) else self.neutral
+
+    def colorscale(self, with_neutral: bool) -> list[list]:
+        """A stepped colorscale mapping integer slots to this palette (``cmin=-0.5``, ``cmax=slots - 0.5``)."""
+        colors = [*self.palette, *([self.neutral] if with_neutral else [])]
+        steps = len(colors)
+        return [[(index + edge) / steps, color] for index, color in enumerate(colors) for edge in (0, 1)]
 
     def layout(self, **overrides) -> dict:
         """Layout settings every figure of this theme shares."""
@@ -107,7 +116,14 @@ DARK = replace(
     cut="#FF5C8A",
     palette=DARK_PALETTE,
 )
-_PROJECTOR_SIZES = {"font_size": 20, "tick_size": 18, "leaf_size": 18, "label_size": 18, "line_width": 4}
+_PROJECTOR_SIZES = {
+    "font_size": 20,
+    "tick_size": 18,
+    "leaf_size": 18,
+    "turned_leaf_size": 18,
+    "label_size": 18,
+    "line_width": 4,
+}
 PRESENT_LIGHT = replace(
     LIGHT,
     name="present-light",

@@ -13,6 +13,7 @@ from playwright.sync_api import Page, expect
 from scipy.cluster.hierarchy import fcluster
 from sklearn.metrics import silhouette_score
 
+from callbacks.cut import threshold_keeping
 from hclust import build_tree
 from loaders import load_builtin
 from tests.browser.helpers import (
@@ -80,7 +81,9 @@ def test_inconsistent_criterion_changes_the_count_and_hides_the_line(app_page: P
     expect(page.locator("#inconsistent-fields")).to_be_hidden()
 
     choose(page, "cut-criterion", "inconsistent")
-    expected = len(set(fcluster(classic_tree.linkage, 1.0, criterion="inconsistent", depth=2)))
+    # The switch picks the t that keeps the current 2 clusters, or the closest count below it.
+    t = threshold_keeping(classic_tree, 2, 2)
+    expected = len(set(fcluster(classic_tree.linkage, t, criterion="inconsistent", depth=2)))
     expect(page.locator("#n-clusters")).to_have_value(str(expected))
     expect(page.locator("#inconsistent-fields")).to_be_visible()
     assert wait_for_graph(page, "dendrogram", "(gd) => gd._fullLayout.shapes[0].visible === false")

@@ -16,6 +16,7 @@ from playwright.sync_api import Page, expect
 from scipy.cluster.hierarchy import linkage
 from sklearn.metrics import silhouette_samples
 
+from figures.dendrogram import MERGE_TRACE
 from hclust import build_tree, truncated_geometry
 from hclust.clusters import samples_under
 from loaders import load_builtin
@@ -60,7 +61,7 @@ def test_click_a_branch_then_a_contracted_leaf(app_page: Page):
     expect(listing).to_contain_text(f"{expected.size} samples")
     expect(listing).to_contain_text("all in")
     expect(listing.locator("li").first).to_have_text(str(expected[0]))
-    marked = graph_eval(page, "dendrogram", "(gd) => Array.from(gd._fullData[10].selectedpoints || [])")
+    marked = graph_eval(page, "dendrogram", f"(gd) => Array.from(gd._fullData[{MERGE_TRACE}].selectedpoints || [])")
     assert marked == [second["index"]]
     expect(page.locator("#cut-height")).to_have_value("100")  # a click on a dot selects, it does not cut
 

@@ -26,6 +26,7 @@ CUT_INPUTS = (
     "cut-criterion.value",
     "cut-threshold.value",
     "cut-depth.value",
+    "inconsistency-depth.value",
 )
 
 
@@ -39,6 +40,7 @@ def move_cut(client, app, view, kmeans_color=None, **changed):
         "cut-criterion.value": view.get("criterion", "distance"),
         "cut-threshold.value": view.get("threshold"),
         "cut-depth.value": view.get("depth", 2),
+        "inconsistency-depth.value": view.get("depth", 2),
     }
     fired = []
     for key, value in changed.items():
@@ -71,6 +73,16 @@ def message_text(reply) -> str:
 
 def decode(typed: dict) -> np.ndarray:
     return np.frombuffer(base64.b64decode(typed["bdata"]), dtype=np.dtype(typed["dtype"]).newbyteorder("<"))
+
+
+def show_table(client, app, view):
+    """The Inconsistency tab's table for a view (at the view's depth)."""
+    return call(
+        client,
+        app,
+        ["inconsistency-table.children"],
+        inputs={"view-store.data": view, "aids-tabs.value": "inconsistency"},
+    )
 
 
 @pytest.fixture
@@ -204,6 +216,53 @@ def test_new_method_reapplies_the_inconsistent_criterion(client, dash_app, class
     assert shapes[0]["visible"] is False
 
 
+# --- one depth for the inconsistency table and the inconsistency cut -------------------------
+
+
+def test_the_table_shows_the_cuts_depth(client, dash_app, classic_view):
+    view = move_cut(client, dash_app, classic_view, cut_criterion="inconsistent", cut_threshold=5, cut_depth=5).get(
+        ids.VIEW, "data"
+    )
+
+    text = text_of(show_table(client, dash_app, view).get(ids.INCONSISTENCY_TABLE, "children"))
+
+    assert "inconsistent(Z, 5)" in text
+    assert "above t = 5" in text  # the cut's t is marked in the table at its own depth
+
+
+def test_the_tables_depth_box_sets_the_one_depth_and_keeps_a_height_cut(client, dash_app, classic_view):
+    reply = move_cut(client, dash_app, classic_view, inconsistency_depth="4")
+
+    view = reply.get(ids.VIEW, "data")
+    assert (view["depth"], view["criterion"], view["k"], view["height"]) == (4, "distance", 2, classic_view["height"])
+    assert "inconsistent(Z, 4)" in text_of(show_table(client, dash_app, view).get(ids.INCONSISTENCY_TABLE, "children"))
+    switched = move_cut(client, dash_app, view, cut_criterion="inconsistent").get(ids.VIEW, "data")
+    assert switched["depth"] == 4  # the cut then uses it
+
+
+def test_the_tables_depth_box_recuts_an_inconsistency_cut(client, dash_app, classic_view, classic_tree):
+    view = move_cut(client, dash_app, classic_view, cut_criterion="inconsistent", cut_threshold=5, cut_depth=5).get(
+        ids.VIEW, "data"
+    )
+
+    reply = move_cut(client, dash_app, view, inconsistency_depth=10)
+
+    expected = fcluster(classic_tree.linkage, 5, criterion="inconsistent", depth=10)
+    assert reply.get(ids.N_CLUSTERS, "value") == len(set(expected)) == 6
+    assert (reply.get(ids.VIEW, "data")["depth"], reply.get(ids.VIEW, "data")["threshold"]) == (10, 5.0)
+
+
+def test_the_echo_of_the_depth_in_the_tables_box_is_no_request(client, dash_app, classic_view):
+    assert move_cut(client, dash_app, classic_view, inconsistency_depth="2").status == 204
+
+
+def test_a_bad_depth_in_the_tables_box_explains_and_keeps_the_view(client, dash_app, classic_view):
+    reply = move_cut(client, dash_app, classic_view, inconsistency_depth="0")
+
+    assert set(reply.response) == {ids.MESSAGE}
+    assert "whole number from 1 to 50" in message_text(reply) and 'you typed "0"' in message_text(reply)
+
+
 # --- a k picked on an aid -----------------------------------------------------------
 
 
@@ -279,12 +338,8 @@ def test_bad_merge_count_explains_in_the_panel(client, dash_app, classic_view):
 
 
 def test_inconsistency_table_shows_scipys_values(client, dash_app, classic_view, classic_tree):
-    reply = call(
-        client,
-        dash_app,
-        ["inconsistency-table.children"],
-        inputs={"view-store.data": classic_view, "inconsistency-depth.value": 5, "aids-tabs.value": "inconsistency"},
-    )
+    reply = show_table(client, dash_app, {**classic_view, "depth": 5})
+
     text = text_of(reply.get(ids.INCONSISTENCY_TABLE, "children"))
     assert "5.22936" in text
     expected = inconsistent(classic_tree.linkage, 5)[-2]
@@ -294,7 +349,7 @@ def test_inconsistency_table_shows_scipys_values(client, dash_app, classic_view,
 
 def test_closed_tabs_compute_nothing(client, dash_app, classic_view):
     for outputs, extra in (
-        (["inconsistency-table.children"], {"inconsistency-depth.value": 2}),
+        (["inconsistency-table.children"], {}),
         (["silhouette-graph.figure"], {"silhouette-max-k.value": 10}),
         (["kmeans-graph.figure"], {"kmeans-max-k.value": 10}),
     ):

@@ -11,6 +11,7 @@ import pytest
 from components import ids
 from config import Settings
 from factory import create_app
+from figures.dendrogram import LEAF_TRACE
 from tests.callback.conftest import call, text_of
 
 DATA_DIR = Path(__file__).parents[1] / "data"
@@ -140,7 +141,7 @@ def test_tree_of_classic_ward_euclidean(client, dash_app, classic_ref):
 def test_dendrogram_trace_count_does_not_depend_on_p(client, dash_app, classic_ref, p):
     reply = tree(client, dash_app, classic_ref, p=p)
 
-    assert len(reply.get(ids.DENDROGRAM, "figure")["data"]) == 12
+    assert len(reply.get(ids.DENDROGRAM, "figure")["data"]) == LEAF_TRACE + 1
 
 
 def test_tree_keeps_large_data_out_of_the_stores(client, dash_app, classic_ref):

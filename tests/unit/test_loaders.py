@@ -323,6 +323,8 @@ def test_digits_pixels_share_their_units_so_no_scaling_is_advised():
     from loaders import load_builtin, with_scaling
 
     notes = with_scaling(load_builtin("digits"), "none").notes
-    assert notes == ("Every column is in the same units (pixel intensities from 0 to 16): scaling them is not advised.",)  # noqa: E501
+    assert notes == (
+        "Every column is in the same units (pixel intensities from 0 to 16): scaling them is not advised.",
+    )  # noqa: E501
     assert not any("z-score" in note for note in notes)
     assert "spreads" in with_scaling(load_builtin("wine"), "none").notes[0]  # wine's columns do not share units
