@@ -153,7 +153,7 @@ def register(app: Dash, store: SessionStore) -> None:
             cut = view.cut_rule.apply(tree)
             comparison = None
             if cut.n_clusters <= MAX_COMPARED_K:
-                fit = _kmeans(store, view, dataset, cut.n_clusters)
+                fit = kmeans_fit(store, view, dataset, cut.n_clusters)
                 comparison = fit, compare_partitions(cut.labels, fit.labels)
         except USER_ERRORS as error:
             return no_update, error_message(error)
@@ -180,7 +180,7 @@ def register(app: Dash, store: SessionStore) -> None:
         if not switch:
             return by_tree, no_update
         try:
-            fit = _kmeans(store, view, store.dataset(view.ref), cut.n_clusters)
+            fit = kmeans_fit(store, view, store.dataset(view.ref), cut.n_clusters)
         except USER_ERRORS as error:
             return by_tree, error_message(error, "Cannot color by k-means: ")
         matched = compare_partitions(cut.labels, fit.labels).matched
@@ -285,7 +285,8 @@ def _distances(tree: Tree, dataset: Dataset) -> SampledDistances:
     return sampled_distances(tree, features=dataset.features)
 
 
-def _kmeans(store: SessionStore, view: ViewState, dataset: Dataset, k: int) -> KMeansFit:
+def kmeans_fit(store: SessionStore, view: ViewState, dataset: Dataset, k: int) -> KMeansFit:
+    """k-means at the view's k, fitted once per dataset and k (the aid, the colouring and the merge player share it)."""
     return store.memo(view.ref, ("aids-kmeans", str(k)), lambda: kmeans_at_k(dataset.features, k))
 
 

@@ -15,16 +15,26 @@ from __future__ import annotations
 from dash import Dash, Input, Output, State, ctx
 from dash.exceptions import PreventUpdate
 
-from callbacks.aids import _kmeans
+from callbacks.aids import kmeans_fit
 from callbacks.clusters import cluster_view, shown_geometry
 from callbacks.common import USER_ERRORS, error_message, patch_from, reply_in_order
 from callbacks.render import ViewState, cut_updates
 from components import ids
-from components.merge_panel import intro, merge_info, slider_marks
+from components.merge_panel import intro, merge_info, slider_marks, top_merges_table
 from figures import aids as aids_fig
 from figures import merges as merges_fig
 from hclust.compare import compare_partitions
-from hclust.merges import CONTRACTED, DRAWN, first_step, index_hint, locate_merge, merge_words, read_merge, row_words
+from hclust.merges import (
+    CONTRACTED,
+    DRAWN,
+    first_step,
+    index_hint,
+    locate_merge,
+    merge_words,
+    read_merge,
+    row_words,
+    side_words,
+)
 from state.session_store import SessionStore
 
 # What the player's callback updates, by name; a reply leaves out what stays.
@@ -152,6 +162,16 @@ def register(app: Dash, store: SessionStore) -> None:
 
     app.clientside_callback(LABEL_SLIDER, Output(ids.MERGE_STEP, "className"), Input(ids.MERGE_STEP, "max"))
 
+    @app.callback(Output(ids.TOP_MERGES, "children"), Input(ids.VIEW, "data"), prevent_initial_call=True)
+    def show_top_merges(view_data):
+        view = ViewState.from_store(view_data)
+        if view is None:
+            raise PreventUpdate
+        try:
+            return top_merges(store, view)
+        except USER_ERRORS as error:
+            return error_message(error)
+
     @app.callback(
         *MERGE_OUTPUTS.values(),
         Input(ids.MERGE_ON, "value"),
@@ -182,6 +202,18 @@ def register(app: Dash, store: SessionStore) -> None:
         except USER_ERRORS as error:
             return reply_in_order(MERGE_OUTPUTS, {"info": error_message(error)}, "merge player")
         return reply_in_order(MERGE_OUTPUTS, values, "merge player")
+
+
+TOP_MERGES_SHOWN = 10
+
+
+def top_merges(store: SessionStore, view: ViewState):
+    """The dendrogram's text alternative: its highest merges as a table."""
+    tree = store.tree(view.ref, view.method, view.metric)
+    name = store.dataset(view.ref).sample_label
+    last = tree.n_samples - 1
+    merges = [read_merge(tree, step) for step in range(last, max(last - TOP_MERGES_SHOWN, 0), -1)]
+    return top_merges_table([(m, side_words(m.left, name), side_words(m.right, name)) for m in merges])
 
 
 def new_tree_values(store: SessionStore, view: ViewState, wanted=None) -> dict:
@@ -242,7 +274,7 @@ def restore_values(store: SessionStore, view: ViewState, kmeans_color: bool) -> 
     dendrogram, scatter = cut_updates(store, clusters.tree, view, clusters.cut, clusters.slots)
     scatter = {**scatter, ("layout", "annotations"): []}
     if kmeans_color:  # as callbacks/aids.py colors by k-means
-        fit = _kmeans(store, view, clusters.dataset, clusters.cut.n_clusters)
+        fit = kmeans_fit(store, view, clusters.dataset, clusters.cut.n_clusters)
         matched = compare_partitions(clusters.cut.labels, fit.labels).matched
         scatter = aids_fig.kmeans_scatter_updates(matched, clusters.slots, fit.k)
     scatter.update(merges_fig.scatter_restore_updates(clusters.dataset.sample_names is not None))

@@ -130,6 +130,7 @@ MERGE_SPEED = "merge-speed"
 MERGE_TIMER = "merge-timer"  # dcc.Interval while playing
 MERGE_STORE = "merge-store"
 MERGE_WANTED = "merge-wanted-store"  # the step an opened address asks for, until its tree is shown
+TOP_MERGES = "top-merges"  # the top merges as a table: the dendrogram's text alternative
 COMPARE_PANEL = "compare-panel"
 COMPARE_ARI = "compare-ari"
 COMPARE_NOTE = "compare-note"

@@ -6,7 +6,7 @@ from dash import dcc, html
 
 from components import ids
 from figures.merges import LEFT_COLOR, RIGHT_COLOR
-from hclust.merges import Merge, MergeWords
+from hclust.merges import Merge, MergeWords, height_words
 
 SPEEDS = (0.5, 1, 2)  # merges per second
 DEFAULT_SPEED = 1
@@ -91,8 +91,34 @@ def merge_panel() -> html.Section:
                 **{"aria-live": "polite"},
                 children=intro(),
             ),
+            html.Details(
+                className="top-merges",
+                children=[
+                    html.Summary("The top merges as a table (the dendrogram in words)"),
+                    html.Div(id=ids.TOP_MERGES),
+                ],
+            ),
         ],
     )
+
+
+def top_merges_table(rows: list[tuple[Merge, str, str]]) -> html.Table:
+    """The last merges of the tree, highest first: step, Z's row, height, what joins what, and the size."""
+    head = html.Thead(html.Tr([html.Th(text, scope="col") for text in ("merge", "Z row", "height", "joins", "size")]))
+    body = [
+        html.Tr(
+            [
+                html.Td(f"{merge.step:,}", className="num"),
+                html.Td(f"Z[{merge.row}]", className="num"),
+                html.Td(height_words(merge.height), className="num"),
+                html.Td(f"{left} + {right}"),
+                html.Td(f"{merge.size:,}", className="num"),
+            ]
+        )
+        for merge, left, right in rows
+    ]
+    caption = html.Caption(f"The {len(rows)} highest merges, from the top of the tree down")
+    return html.Table([caption, head, html.Tbody(body)], className="top-merges-table")
 
 
 def _button(label: str, component_id: str, title: str, class_name: str = "") -> html.Button:

@@ -159,3 +159,16 @@ def test_a_large_tree_starts_30_merges_below_the_top(client, dash_app):
     reply = player(client, dash_app, view, on=True, triggered=["view-store.data"])
     assert reply.get(ids.MERGE_STEP, "value") == 1797 - 30
     assert f"merge {1797 - 30} (Z[{1797 - 31}])" in info(reply)
+
+
+def test_the_top_merges_table_reads_the_top_of_z_as_scipy_has_it(client, dash_app, classic_view):
+    from scipy.cluster.hierarchy import linkage
+
+    from loaders import load_builtin
+
+    reply = call(client, dash_app, ["top-merges.children"], inputs={"view-store.data": classic_view})
+    text = text_of(reply.get("top-merges", "children"))
+    z = linkage(load_builtin("classic").features, "ward")
+    assert text.index("Z[148]") < text.index("Z[147]") < text.index("Z[139]")  # highest first, ten rows
+    assert "Z[138]" not in text
+    assert f"{z[148, 2]:.4g}" in text and "cluster 296" in text and "cluster 297" in text
