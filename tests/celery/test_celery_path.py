@@ -11,6 +11,7 @@ from config import Settings
 from factory import create_app
 from loaders import load_builtin
 from state.jobs import background_manager
+from tests.browser.helpers import choose
 
 pytestmark = [pytest.mark.browser, pytest.mark.celery]
 
@@ -26,8 +27,7 @@ def test_a_celery_worker_builds_the_trees_the_page_shows(page: Page, serve, redi
     expect(page.locator("#n-clusters")).to_have_value("2")
 
     # A second tree: average linkage, also computed by the worker.
-    page.locator("#method").click()
-    page.get_by_role("option", name=re.compile(r"^average")).click()
+    choose(page, "method", "average")
     features = load_builtin("classic").features
     expected = cophenet(linkage(features, "average"), pdist(features))[0]
     expect(page.locator("#cophenetic")).to_have_text(f"{expected:.5f}", timeout=60_000)
