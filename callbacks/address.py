@@ -334,7 +334,8 @@ def register(app: Dash, store: SessionStore) -> None:
         Input(ids.VIEW, "data"),
         Input(ids.SELECTION, "data"),
         *ADDRESS_CONTROLS.values(),
-        State(ids.PENDING, "data"),
+        # An input, not a state: once the waiting view is shown (PENDING cleared), the address is written.
+        Input(ids.PENDING, "data"),
         prevent_initial_call=True,
     )
     def write_address(view_data, selection, *controls_and_pending):

@@ -188,6 +188,7 @@ def test_a_link_to_an_upload_asks_for_the_file_and_restores_the_view_when_it_is_
         assert fresh.url == page.url  # the address keeps naming the file
         upload_and_wait(fresh, FORMATS_DIR / "spreadsheet_export.csv", "spreadsheet_export.csv")
         expect(fresh.locator("#n-clusters")).to_have_value("4")
+        wait_for_address(fresh, upload="*", k="4", method="average")
         assert snapshot(fresh) == before
     finally:
         other.close()
@@ -215,6 +216,7 @@ def test_a_saved_session_opens_the_same_view_in_a_fresh_browser(app_page, browse
         fresh.locator("#open-session input[type=file]").set_input_files(str(saved))
         expect(fresh.locator("#data-summary")).to_contain_text("spreadsheet_export.csv")
         expect(fresh.locator("#n-clusters")).to_have_value("4")
+        wait_for_address(fresh, upload="*", k="4")
         assert snapshot(fresh) == before
     finally:
         other.close()

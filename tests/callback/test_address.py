@@ -65,8 +65,9 @@ def address_of(client, app, view, selection=None, kmeans=(), aid="elbow", compar
             "compare-methods.value": list(compare),
             "present-mode.value": ["on"] if present else [],
             "theme.value": theme,
+            "pending-view-store.data": None,
         },
-        state={"pending-view-store.data": None},
+        triggered=["view-store.data"],
     ).get("address-store", "data")
 
 
