@@ -128,7 +128,7 @@ def dendrogram_figure(
         rangemode="tozero",
         range=[-0.02 * labels.top, (1 + HEADROOM) * (labels.top if fit_to_tree else max(labels.top, cut_height))],
     )
-    for path, value in cut_updates(geometry, coloring, cluster_slots, cut_height, theme).items():
+    for path, value in cut_updates(geometry, coloring, cluster_slots, cut_height, theme, labels).items():
         _assign(figure, path, value)
     return figure
 
@@ -200,6 +200,7 @@ def cut_updates(
     cluster_slots: np.ndarray,
     cut_height: float,
     theme: Theme = LIGHT,
+    labels: DendrogramLabels | None = None,
 ) -> FigureUpdates:
     """The parts of the dendrogram figure that change when the cut moves.
 
@@ -211,6 +212,8 @@ def cut_updates(
     cut_height : float
     theme : Theme
         The cut line's colour and its label's size.
+    labels : DendrogramLabels, optional
+        The drawing's label layout, when the caller has it already (laid out here otherwise).
 
     Returns
     -------
@@ -232,7 +235,8 @@ def cut_updates(
     )
     updates[("data", LEAF_TRACE, "customdata")] = coloring.leaves.tolist()
     updates[("layout", "shapes")] = [cut_line_shape(cut_height, theme)]
-    place = DendrogramLabels.of(geometry, label_sizes(theme)).cut_label_place(cut_height)
+    labels = labels or DendrogramLabels.of(geometry, label_sizes(theme))
+    place = labels.cut_label_place(cut_height)
     updates[("layout", "annotations")] = [cut_line_label(cut_height, place, theme)]
     return updates
 
