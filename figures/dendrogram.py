@@ -100,7 +100,12 @@ def dendrogram_figure(
     leaves = labels.leaves(geometry.leaf_text)
     figure.update_layout(
         theme.layout(
-            margin={"l": 70 + 2 * (theme.tick_size - 14), "r": 20, "t": 20, "b": 60 if leaves.upright else 90},
+            margin={
+                "l": 70 + 2 * (theme.tick_size - 14),
+                "r": 20,
+                "t": theme.label_size + 12,
+                "b": 60 if leaves.upright else 90,
+            },
             uirevision=revision,
             clickmode="event",
             dragmode="zoom",
@@ -168,6 +173,7 @@ def _merge_trace(
         marker={"color": np.where(annotated, theme.muted, "rgba(0,0,0,0)"), "size": round(8 * theme.marker_scale)},
         text=[text if show else "" for text, show in zip(labels.merge_texts, written)],
         textposition="top center",
+        cliponaxis=False,  # the top merge's label may stand in the margin above a short plot
         textfont={"size": theme.label_size, "color": theme.muted},
         customdata=tree.linkage[geometry.link_rows, 3].astype(int),
         hovertemplate="merge at height %{y:.5f}<br>%{customdata} samples<extra></extra>",
