@@ -6,11 +6,15 @@ from callbacks import (
     address,
     aids,
     clusters,
+    coloring,
     compare,
     cut,
     data,
     display,
     export,
+    heatmap,
+    image,
+    lessons,
     linkage,
     merges,
     options,
@@ -45,3 +49,7 @@ def register_callbacks(app: Dash, store: SessionStore, settings: Settings) -> No
     merges.register(app, store)
     compare.register(app, store, settings)
     display.register(app, store, settings)
+    coloring.register(app, store)
+    lessons.register(app, store)
+    image.register(app, store)
+    heatmap.register(app, store)

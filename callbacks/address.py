@@ -32,6 +32,7 @@ from figures.style import N_SLOTS
 from hclust import ClusteringError, Cut, CutRule, Tree, elbow_k
 from hclust.colors import assign_color_slots
 from loaders import AUTO, load_builtin, plan, prepare, with_scaling
+from loaders.images import is_image, read_image
 from state.session_store import DataRef, SessionStore
 from state.view import Source, View, decode, encode
 
@@ -48,7 +49,12 @@ OPEN_OUTPUTS = {
     "p": Output(ids.TRUNCATE_P, "value", allow_duplicate=True),
     "annotate_above": Output(ids.ANNOTATE_ABOVE, "value", allow_duplicate=True),
     "aid": Output(ids.AIDS_TABS, "value", allow_duplicate=True),
-    "kmeans_color": Output(ids.KMEANS_COLOR, "value", allow_duplicate=True),
+    "color_by": Output(ids.COLOR_BY, "value", allow_duplicate=True),
+    "algorithm": Output(ids.COMPARE_ALGORITHM, "value", allow_duplicate=True),
+    "centroids": Output(ids.SHOW_CENTROIDS, "value", allow_duplicate=True),
+    "lesson": Output(ids.LESSON_TABS, "value", allow_duplicate=True),
+    "heat_scale": Output(ids.HEATMAP_SCALE, "value", allow_duplicate=True),
+    "heat_options": Output(ids.HEATMAP_OPTIONS, "value", allow_duplicate=True),
     "compare": Output(ids.COMPARE_METHODS, "value", allow_duplicate=True),
     "merge_on": Output(ids.MERGE_ON, "value", allow_duplicate=True),
     "merge_wanted": Output(ids.MERGE_WANTED, "data"),
@@ -61,7 +67,12 @@ OPEN_OUTPUTS = {
 
 # The controls whose values are part of the view but not of the view store, by View field.
 ADDRESS_CONTROLS = {
-    "kmeans_color": Input(ids.KMEANS_COLOR, "value"),
+    "color_by": Input(ids.COLOR_BY, "value"),
+    "algorithm": Input(ids.COMPARE_ALGORITHM, "value"),
+    "centroids": Input(ids.SHOW_CENTROIDS, "value"),
+    "lesson": Input(ids.LESSON_TABS, "value"),
+    "heat_scale": Input(ids.HEATMAP_SCALE, "value"),
+    "heat_options": Input(ids.HEATMAP_OPTIONS, "value"),
     "aid": Input(ids.AIDS_TABS, "value"),
     "compare": Input(ids.COMPARE_METHODS, "value"),
     "merge_on": Input(ids.MERGE_ON, "value"),
@@ -88,6 +99,12 @@ def load_source(store: SessionStore, session_id: str, source: Source) -> DataRef
     if not source.is_upload:
         return store.put_dataset(session_id, with_scaling(load_builtin(source.example), source.scaling))
     if not store.has_table(session_id, source.upload):
+        raw = store.upload_bytes(session_id, source.upload)
+        if raw is not None and is_image(raw, source.filename or ""):  # an uploaded image (callbacks.data.new_image)
+            image = read_image(raw, source.filename or "the image")
+            return store.put_dataset(
+                session_id, replace(image, provenance={**image.provenance, "upload": source.upload})
+            )
         raise MissingUploadError(source.upload)
     table = store.table(session_id, source.upload)
     dataset = prepare(table, source.load_options())
@@ -130,7 +147,12 @@ def opening(store: SessionStore, session_id: str, query: str) -> dict:
         "p": str(view.p),
         "annotate_above": "" if view.annotate_above is None else _text(view.annotate_above),
         "aid": view.aid,
-        "kmeans_color": ["on"] if view.coloring == "kmeans" else [],
+        "color_by": view.coloring,
+        "algorithm": view.algorithm,
+        "centroids": ["on"] if view.centroids else [],
+        "lesson": view.lesson,
+        "heat_scale": view.heat_scale,
+        "heat_options": [name for name, on in (("columns", view.heat_columns), ("optimal", view.heat_optimal)) if on],
         "compare": list(view.compare),
         "merge_on": ["on"] if view.merge is not None else [],
         "merge_wanted": view.merge,
@@ -246,13 +268,27 @@ def view_value(store: SessionStore, view: ViewState, selection: dict | None, con
         colors=tuple(slot for _, slot in sorted((int(root), slot) for root, slot in view.colors.items())),
         zoom=view.zoom_root,
         selection=None if node is None else int(node),
-        coloring="kmeans" if controls.get("kmeans_color") else "tree",
+        coloring=controls.get("color_by") or "tree",
         aid=controls.get("aid") or "elbow",
         compare=tuple(controls.get("compare") or ()),
         merge=_merge_step(controls),
         present="on" in (controls.get("present") or ()),
         theme=controls.get("theme") or "auto",
+        **_lesson_settings(controls),
     )
+
+
+def _lesson_settings(controls: dict) -> dict:
+    """The "look inside" panel's settings (the other algorithm, centroids, its tab, the heatmap's options)."""
+    heat = controls.get("heat_options") or ()
+    return {
+        "algorithm": controls.get("algorithm") or View.algorithm,
+        "centroids": "on" in (controls.get("centroids") or ()),
+        "lesson": controls.get("lesson") or View.lesson,
+        "heat_scale": controls.get("heat_scale") or View.heat_scale,
+        "heat_columns": "columns" in heat,
+        "heat_optimal": "optimal" in heat,
+    }
 
 
 def _merge_step(controls: dict) -> int | None:
@@ -267,6 +303,8 @@ def source_of(store: SessionStore, ref: DataRef) -> Source:
     """The source of a stored dataset, as short as it can be: choices equal to the defaults are left out."""
     dataset = store.dataset(ref)
     provenance = dataset.provenance
+    if provenance.get("source") == "image" and provenance.get("upload"):
+        return Source(example=None, upload=provenance["upload"], filename=provenance.get("filename"))
     if provenance.get("source") != "file":
         return Source(example=provenance.get("key"), scaling=provenance.get("scaling", "none"))
     record = store.recall(ref, source_record_key(dataset))
@@ -281,6 +319,7 @@ def source_of(store: SessionStore, ref: DataRef) -> Source:
         label=provenance["label_column"],
         missing=provenance["missing"],
         scaling=record["scaling"],
+        classes=provenance.get("class_column"),
     )
     wanted = plan(table, full.load_options())
     short = full

@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import math
 
-from dash import Dash, Input, Output, ctx, html, no_update
+from dash import Dash, Input, Output, html, no_update
 from dash.exceptions import PreventUpdate
 
-from callbacks.common import USER_ERRORS, error_message, patch_from, reply_in_order
+from callbacks.common import USER_ERRORS, error_message, reply_in_order
 from callbacks.render import ViewState
 from components import ids
 from components.aids_panel import inconsistency_table_view
@@ -159,32 +159,6 @@ def register(app: Dash, store: SessionStore) -> None:
             return no_update, error_message(error)
         figure = aids_fig.sse_figure(sweep, view.k, revision=_revision(view))
         return figure, kmeans_summary(sweep, comparison, cut.n_clusters, tree.metric)
-
-    @app.callback(
-        Output(ids.SCATTER, "figure", allow_duplicate=True),
-        Output(ids.MESSAGE, "children", allow_duplicate=True),
-        Input(ids.KMEANS_COLOR, "value"),
-        Input(ids.VIEW, "data"),
-        prevent_initial_call=True,
-    )
-    def color_by_kmeans(switch, view_data):
-        view = _view(view_data)
-        if not switch and ctx.triggered_id != ids.KMEANS_COLOR:
-            raise PreventUpdate  # the cut callback colors the scatter itself
-        try:
-            cut = view.cut_rule.apply(_tree(store, view))
-        except USER_ERRORS as error:
-            return no_update, error_message(error)
-        slots = view.slots_for(cut)
-        by_tree = patch_from(aids_fig.hierarchical_scatter_updates(cut, slots))
-        if not switch:
-            return by_tree, no_update
-        try:
-            fit = kmeans_fit(store, view, store.dataset(view.ref), cut.n_clusters)
-        except USER_ERRORS as error:
-            return by_tree, error_message(error, "Cannot color by k-means: ")
-        matched = compare_partitions(cut.labels, fit.labels).matched
-        return patch_from(aids_fig.kmeans_scatter_updates(matched, slots, fit.k)), no_update
 
 
 def elbow_note(profile: MergeHeightProfile) -> list:

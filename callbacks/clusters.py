@@ -30,6 +30,7 @@ from hclust import Cut, Tree
 from hclust.clusters import ClusterSummary, clusters_of, node_height, samples_under, summarize_clusters
 from loaders import DataError, Dataset
 from loaders.codegen import python_code
+from loaders.codegen_lessons import lesson_code
 from state.session_store import SessionStore
 
 EXACT = "exact"  # ViewState.tree_mode of SciPy's own tree
@@ -72,7 +73,7 @@ def view_summary(clusters: ClusterView) -> ClusterSummary:
     return summarize_clusters(clusters.tree, clusters.cut.labels, clusters.dataset.features, clusters.dataset.distances)
 
 
-def view_code(clusters: ClusterView, view: ViewState) -> str:
+def view_code(clusters: ClusterView, view: ViewState, algorithm: str | None = None) -> str:
     """The Python code that reproduces the view (raises DataError when it cannot)."""
     dataset = clusters.dataset
     notes = ()
@@ -82,7 +83,15 @@ def view_code(clusters: ClusterView, view: ViewState) -> str:
             f"The app shows an approximate tree ({mode}); this script builds SciPy's exact tree,",
             "so its merges and clusters can differ from the screen.",
         )
-    return python_code(dataset.provenance, view.method, clusters.tree.metric, view.cut_rule, dataset.name, notes)
+    lessons = lesson_code(
+        has_classes=dataset.classes is not None and not dataset.is_distance_matrix,
+        algorithm=algorithm,
+        k=clusters.cut.n_clusters,
+        image=dataset.image is not None,
+    )
+    return python_code(
+        dataset.provenance, view.method, clusters.tree.metric, view.cut_rule, dataset.name, notes, lessons
+    )
 
 
 def tree_key(view: ViewState) -> str:
@@ -119,15 +128,19 @@ def register(app: Dash, store: SessionStore) -> None:
         Output(ids.CLUSTER_TABLE_NOTE, "children"),
         Output(ids.PYTHON_CODE, "children"),
         Input(ids.VIEW, "data"),
+        Input(ids.COLOR_BY, "value"),
+        Input(ids.COMPARE_ALGORITHM, "value"),
+        Input(ids.LESSON_TABS, "value"),
     )
-    def refresh_panel(view_data):
+    def refresh_panel(view_data, color_by, algorithm, lesson_tab):
         view = ViewState.from_store(view_data)
         if view is None:
             raise PreventUpdate
         try:
             clusters = cluster_view(store, view)
             summary = view_summary(clusters)
-            code = _code_or_reason(clusters, view)
+            compared = algorithm if color_by == "algorithm" or lesson_tab == "algorithms" else None
+            code = _code_or_reason(clusters, view, compared)
         except USER_ERRORS as error:
             return no_update, html.Span(str(error), className="hint"), no_update
         dataset = clusters.dataset
@@ -231,8 +244,8 @@ def _node_title(tree: Tree, geometry, node: int) -> str:
     return f"the merge at height {node_height(tree, node):.4g}"
 
 
-def _code_or_reason(clusters: ClusterView, view: ViewState) -> str:
+def _code_or_reason(clusters: ClusterView, view: ViewState, algorithm: str | None = None) -> str:
     try:
-        return view_code(clusters, view)
+        return view_code(clusters, view, algorithm)
     except DataError as error:
         return f"# No Python code for this view: {error}.\n"

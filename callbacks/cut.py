@@ -178,12 +178,10 @@ def register(app: Dash, store: SessionStore) -> None:
         Input(ids.CUT_DEPTH, "value"),
         Input(ids.INCONSISTENCY_DEPTH, "value"),
         State(ids.VIEW, "data"),
-        State(ids.KMEANS_COLOR, "value"),
+        State(ids.COLOR_BY, "value"),
         prevent_initial_call=True,
     )
-    def move_cut(
-        graph_cut, typed_height, typed_k, pick, criterion, threshold, depth, table_depth, view_data, kmeans_color
-    ):
+    def move_cut(graph_cut, typed_height, typed_k, pick, criterion, threshold, depth, table_depth, view_data, color_by):
         view = ViewState.from_store(view_data)
         if view is None:
             raise PreventUpdate
@@ -210,8 +208,8 @@ def register(app: Dash, store: SessionStore) -> None:
             "view": new_view.to_store(),
             "message": cut_message(request, view, new_view, cut),
         }
-        if not kmeans_color:
-            # Colored by k-means, the scatter is left alone: the k-means callback repaints after the view changes.
+        if color_by in (None, "tree"):
+            # Colored by anything else, the scatter is left alone: callbacks/coloring.py repaints it.
             values["scatter"] = patch_from(scatter)
         return reply_in_order(CUT_OUTPUTS, values, "cut")
 

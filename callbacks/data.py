@@ -21,6 +21,9 @@ other modules import from here are re-exported.
 
 from __future__ import annotations
 
+import hashlib
+from dataclasses import replace
+
 from dash import Dash, Input, Output, State, ctx
 from dash.exceptions import PreventUpdate
 
@@ -41,6 +44,7 @@ from callbacks.data_panel import (
 from components import ids
 from config import Settings
 from loaders import LoadOptions, Table, decode_upload, load_builtin, parse_file, prepare, with_scaling
+from loaders.images import is_image, read_image
 from state.session_file import MAX_DATA_BYTES
 from state.session_store import SessionStore
 from state.view import View, decode
@@ -88,6 +92,8 @@ FILE_OUTPUTS = {
     "features": Output(ids.FEATURES, "value"),
     "label_menu": Output(ids.LABEL, "options"),
     "label": Output(ids.LABEL, "value"),
+    "class_menu": Output(ids.CLASS_COLUMN, "options"),
+    "classes": Output(ids.CLASS_COLUMN, "value"),
     "missing": Output(ids.MISSING, "value"),
     "method": Output(ids.METHOD, "value", allow_duplicate=True),
     "metric": Output(ids.METRIC, "value", allow_duplicate=True),
@@ -166,6 +172,7 @@ def register(app: Dash, store: SessionStore, settings: Settings) -> None:
         Input(ids.LABEL, "value"),
         Input(ids.MISSING, "value"),
         Input(ids.SCALING, "value"),
+        Input(ids.CLASS_COLUMN, "value"),
         State(ids.UPLOAD, "filename"),
         State(ids.SESSION, "data"),
         State(ids.TABLE_REF, "data"),
@@ -183,6 +190,7 @@ def register(app: Dash, store: SessionStore, settings: Settings) -> None:
         label,
         missing,
         scaling,
+        classes,
         filename,
         session_id,
         table_ref,
@@ -198,6 +206,8 @@ def register(app: Dash, store: SessionStore, settings: Settings) -> None:
             filename = filename or "the uploaded file"
             try:
                 raw = decode_upload(contents, filename, settings.max_upload_bytes)
+                if is_image(raw, filename):
+                    return new_image(store, raw, filename, session_id, method, metric)
                 table = parse_file(raw, filename, _waiting_sheet(pending))
             except USER_ERRORS as error:
                 # Keep the current dataset and result; clear the contents so the
@@ -213,7 +223,7 @@ def register(app: Dash, store: SessionStore, settings: Settings) -> None:
                     raise PreventUpdate
                 table = parse_file(table.raw, table.filename, sheet)
                 return new_table(store, table, table.raw, scaling, session_id, method, metric, None)
-            dataset = prepare(table, chosen_options(features, label, missing, scaling, read_as))
+            dataset = prepare(table, chosen_options(features, label, missing, scaling, read_as, classes))
         except USER_ERRORS as error:
             return file_reply(message=_failed(error, table_ref.get("filename")))
         if already_loaded(store, data_ref, dataset):
@@ -265,6 +275,35 @@ def new_table(store: SessionStore, table: Table, raw: bytes, scaling, session_id
         **linkage,
         **({"pending": {**pending, "data": ref.data_key, "upload": None}} if restoring else {}),
     )
+
+
+def new_image(store: SessionStore, raw: bytes, filename: str, session_id, method, metric) -> tuple:
+    """Read an uploaded PNG or JPEG as pixels (R, G, B) and load it; the table options are hidden.
+
+    The image's bytes are kept under their content key (when small enough),
+    so the view's address can name it and a reload reads it again.
+    """
+    key = image_key(raw)
+    dataset = read_image(raw, filename)
+    dataset = replace(dataset, provenance={**dataset.provenance, "upload": key})
+    if len(raw) <= MAX_DATA_BYTES:
+        store.put_upload_bytes(session_id, key, raw)
+    ref = store.put_dataset(session_id, dataset)
+    return file_reply(
+        data_ref=ref.to_store(),
+        summary=data_summary(dataset),
+        example=None,
+        example_placeholder=f"Uploaded: {filename}",
+        contents=None,
+        table_ref=None,
+        panel_hidden=True,
+        **linkage_for(dataset, method, metric),
+    )
+
+
+def image_key(raw: bytes) -> str:
+    """The content key of an uploaded image (as :attr:`loaders.Table.key` is a table's)."""
+    return hashlib.sha256(raw).hexdigest()[:32]
 
 
 def _waiting_sheet(pending: dict | None) -> str | None:

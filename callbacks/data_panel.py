@@ -17,7 +17,7 @@ from dash import Output, html, no_update
 
 from callbacks.options import values_for_data
 from components import ids
-from components.data_panel import NO_LABEL, blank_file_options, feature_menu, label_menu, sheet_menu
+from components.data_panel import NO_LABEL, blank_file_options, class_menu, feature_menu, label_menu, sheet_menu
 from loaders import AUTO, BUILTIN_DATASETS, Dataset, LoadOptions, Table, plan
 from state.session_store import DataRef, SessionExpiredError, SessionStore
 
@@ -53,7 +53,7 @@ def lesson_card(dataset: Dataset) -> list:
     return [html.Div([html.Strong("Try this: "), entry.lesson], className="lesson", role="note")]
 
 
-def chosen_options(features, label, missing, scaling, read_as) -> LoadOptions:
+def chosen_options(features, label, missing, scaling, read_as, classes=None) -> LoadOptions:
     """The option controls' values as :class:`LoadOptions`."""
     return LoadOptions(
         feature_columns=tuple(features or ()),
@@ -61,6 +61,7 @@ def chosen_options(features, label, missing, scaling, read_as) -> LoadOptions:
         missing=missing or "drop",
         scaling=scaling or "none",
         read_as=read_as or AUTO,
+        class_column=None if classes in (None, NO_LABEL) else classes,
     )
 
 
@@ -86,6 +87,8 @@ def panel_for(table: Table, options: LoadOptions) -> dict:
         "features": list(resolved.features),
         "label_menu": label_menu(list(table.frame.columns)),
         "label": resolved.label or NO_LABEL,
+        "class_menu": class_menu(list(table.frame.columns)),
+        "classes": resolved.classes or NO_LABEL,
         "missing": options.missing,
     }
 
@@ -124,6 +127,8 @@ PANEL_OUTPUTS = {
     "features": Output(ids.FEATURES, "value", allow_duplicate=True),
     "label_menu": Output(ids.LABEL, "options", allow_duplicate=True),
     "label": Output(ids.LABEL, "value", allow_duplicate=True),
+    "class_menu": Output(ids.CLASS_COLUMN, "options", allow_duplicate=True),
+    "classes": Output(ids.CLASS_COLUMN, "value", allow_duplicate=True),
     "missing": Output(ids.MISSING, "value", allow_duplicate=True),
     "scaling": Output(ids.SCALING, "value", allow_duplicate=True),
 }
@@ -173,6 +178,7 @@ def panel_of(store: SessionStore, ref: DataRef) -> dict:
         feature_columns=tuple(provenance["feature_columns"]),
         label_column=provenance["label_column"],
         missing=provenance["missing"],
+        class_column=provenance.get("class_column"),
         scaling=source["scaling"],
         read_as="distances" if provenance["distance_matrix"] else "observations",
     )

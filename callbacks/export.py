@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from dash import Dash, Input, Output, State, no_update
+from dash import Dash, Input, Output, State, dcc, no_update
 from dash.exceptions import PreventUpdate
 
 from callbacks.clusters import cluster_view, selected_samples, view_code, view_summary
@@ -17,6 +17,7 @@ from callbacks.common import USER_ERRORS, error_message
 from callbacks.render import ViewState
 from components import ids
 from loaders.export import assignments_csv, linkage_csv
+from loaders.grouped import grouped_csv, grouped_xlsx
 from state.session_store import SessionStore
 
 CSV = "text/csv"
@@ -27,6 +28,9 @@ def file_stem(name: str) -> str:
     stem = re.sub(r"\.(csv|tsv|txt|xlsx|parquet|json)$", "", name.strip(), flags=re.IGNORECASE)
     stem = re.sub(r"[^A-Za-z0-9]+", "-", stem).strip("-").lower()
     return stem[:60] or "data"
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def register(app: Dash, store: SessionStore) -> None:
@@ -50,6 +54,29 @@ def register(app: Dash, store: SessionStore) -> None:
         content = assignments_csv(clusters.cut.labels, summary.sample_silhouettes, dataset.sample_names)
         filename = f"{file_stem(dataset.name)}_{view.method}_k{clusters.cut.n_clusters}_clusters.csv"
         return {"content": content, "filename": filename, "type": CSV}, no_update
+
+    @app.callback(
+        Output(ids.DOWNLOAD_GROUPED_FILE, "data"),
+        Output(ids.MESSAGE, "children", allow_duplicate=True),
+        Input(ids.DOWNLOAD_GROUPED, "n_clicks"),
+        State(ids.GROUPED_FORMAT, "value"),
+        State(ids.GROUPED_ROWS, "value"),
+        State(ids.VIEW, "data"),
+        prevent_initial_call=True,
+    )
+    def export_grouped(n_clicks, kind, rows, view_data):
+        view = _view(n_clicks, view_data)
+        with_data = bool(rows)
+        try:
+            clusters = cluster_view(store, view)
+            dataset, labels = clusters.dataset, clusters.cut.labels
+            stem = f"{file_stem(dataset.name)}_{view.method}_k{clusters.cut.n_clusters}_grouped"
+            if kind == "xlsx":
+                content = grouped_xlsx(dataset, labels, with_data)
+                return dcc.send_bytes(content, f"{stem}.xlsx", type=XLSX), no_update
+        except USER_ERRORS as error:
+            return no_update, error_message(error, "Could not export the clusters: ")
+        return {"content": grouped_csv(dataset, labels, with_data), "filename": f"{stem}.csv", "type": CSV}, no_update
 
     @app.callback(
         Output(ids.DOWNLOAD_LINKAGE, "data"),

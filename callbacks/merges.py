@@ -15,15 +15,13 @@ from __future__ import annotations
 from dash import Dash, Input, Output, State, ctx
 from dash.exceptions import PreventUpdate
 
-from callbacks.aids import kmeans_fit
 from callbacks.clusters import cluster_view, shown_geometry
+from callbacks.coloring import scatter_coloring
 from callbacks.common import USER_ERRORS, error_message, patch_from, reply_in_order
 from callbacks.render import ViewState, cut_updates
 from components import ids
 from components.merge_panel import intro, merge_info, slider_marks, top_merges_table
-from figures import aids as aids_fig
 from figures import merges as merges_fig
-from hclust.compare import compare_partitions
 from hclust.merges import (
     CONTRACTED,
     DRAWN,
@@ -178,11 +176,12 @@ def register(app: Dash, store: SessionStore) -> None:
         Input(ids.MERGE_STEP, "value"),
         Input(ids.VIEW, "data"),
         Input(ids.MERGE_STORE, "data"),
-        State(ids.KMEANS_COLOR, "value"),
+        State(ids.COLOR_BY, "value"),
+        State(ids.COMPARE_ALGORITHM, "value"),
         State(ids.MERGE_WANTED, "data"),
         prevent_initial_call=True,
     )
-    def show_merge(switch, step, view_data, player, kmeans_color, wanted):
+    def show_merge(switch, step, view_data, player, color_by, algorithm, wanted):
         view = ViewState.from_store(view_data)
         if view is None:
             raise PreventUpdate
@@ -198,7 +197,7 @@ def register(app: Dash, store: SessionStore) -> None:
             if on:
                 values.update(step_values(store, view, step))
             elif ctx.triggered_id == ids.MERGE_ON:
-                values.update(restore_values(store, view, bool(kmeans_color)))
+                values.update(restore_values(store, view, color_by, algorithm))
         except USER_ERRORS as error:
             return reply_in_order(MERGE_OUTPUTS, {"info": error_message(error)}, "merge player")
         return reply_in_order(MERGE_OUTPUTS, values, "merge player")
@@ -268,15 +267,13 @@ def where_words(location, geometry) -> str:
     return "outside the branch shown (zoom out to see it)"
 
 
-def restore_values(store: SessionStore, view: ViewState, kmeans_color: bool) -> dict:
-    """The view's own colors again (the cut's, or k-means' when that switch is on), without the player's marks."""
+def restore_values(store: SessionStore, view: ViewState, color_by: str | None, algorithm: str | None) -> dict:
+    """The view's own colors again (the cut's, or the chosen colouring's), without the player's marks."""
     clusters = cluster_view(store, view)
     dendrogram, scatter = cut_updates(store, clusters.tree, view, clusters.cut, clusters.slots)
     scatter = {**scatter, ("layout", "annotations"): []}
-    if kmeans_color:  # as callbacks/aids.py colors by k-means
-        fit = kmeans_fit(store, view, clusters.dataset, clusters.cut.n_clusters)
-        matched = compare_partitions(clusters.cut.labels, fit.labels).matched
-        scatter = aids_fig.kmeans_scatter_updates(matched, clusters.slots, fit.k)
+    if color_by not in (None, "tree"):  # as callbacks/coloring.py colours the samples
+        scatter = scatter_coloring(store, view, color_by, algorithm)
     scatter.update(merges_fig.scatter_restore_updates(clusters.dataset.sample_names is not None))
     patch = patch_from(scatter)
     del patch["data"][merges_fig.OVERLAY_TRACE]

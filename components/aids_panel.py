@@ -210,17 +210,11 @@ def _kmeans_tab() -> html.Div:
                 "Largest k",
                 number_input(ids.KMEANS_MAX_K, min=2, max=MAX_SWEEP_K, step=1, value=DEFAULT_MAX_K),
             ),
-            dcc.Checklist(
-                id=ids.KMEANS_COLOR,
-                options=[{"label": " Color the scatter by k-means", "value": "on"}],
-                value=[],
-                className="switch",
-                inputClassName="switch-input",
-            ),
             _loading_result(ids.KMEANS_SUMMARY),
             html.P(
                 "k-means' own way to choose k: the total squared error falls as k grows; "
-                "look for the bend. k-means always uses euclidean distance, whatever the linkage's metric.",
+                "look for the bend. k-means always uses euclidean distance, whatever the linkage's metric. "
+                "To colour the samples by k-means, choose it under Colour by (above the scatter).",
                 className="caveat",
             ),
         ],

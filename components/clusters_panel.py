@@ -32,6 +32,7 @@ def clusters_panel() -> html.Section:
             dcc.Download(id=ids.DOWNLOAD_LINKAGE),
             dcc.Download(id=ids.DOWNLOAD_SELECTION),
             dcc.Download(id=ids.DOWNLOAD_CODE),
+            dcc.Download(id=ids.DOWNLOAD_GROUPED_FILE),
             html.Div(
                 className="clusters-head",
                 children=[
@@ -80,6 +81,32 @@ def export_box() -> html.Div:
                 children=[
                     html.Button("Cluster assignments (CSV)", id=ids.EXPORT_ASSIGNMENTS, className="button"),
                     html.Span("row, label, cluster id and silhouette of every sample, as shown", className="hint"),
+                ],
+            ),
+            html.Div(
+                className="export-item",
+                children=[
+                    html.Button("Clusters, grouped", id=ids.DOWNLOAD_GROUPED, className="button"),
+                    dcc.RadioItems(
+                        id=ids.GROUPED_FORMAT,
+                        options=[
+                            {"label": " CSV", "value": "csv"},
+                            {"label": " Excel (a sheet per cluster)", "value": "xlsx"},
+                        ],
+                        value="csv",
+                        inline=True,
+                        className="radio",
+                    ),
+                    dcc.Checklist(
+                        id=ids.GROUPED_ROWS,
+                        options=[{"label": " with the data rows", "value": "on"}],
+                        value=[],
+                        className="switch",
+                        inputClassName="switch-input",
+                    ),
+                    html.Span(
+                        "every cluster's id, size and members (label or row), one after another", className="hint"
+                    ),
                 ],
             ),
             html.Div(

@@ -120,6 +120,12 @@ def file_options() -> html.Details:
                 dcc.Dropdown(id=ids.LABEL, options=blank["label_menu"], value=blank["label"], clearable=False),
                 html_for=ids.LABEL,
             ),
+            field(
+                "True classes",
+                dcc.Dropdown(id=ids.CLASS_COLUMN, options=blank["class_menu"], value=blank["classes"], clearable=False),
+                hint="Known classes to score the clusters against; never a feature.",
+                html_for=ids.CLASS_COLUMN,
+            ),
             html.Div(
                 className="missing-field",  # hidden by CSS while the table is read as distances
                 children=field(
@@ -152,6 +158,8 @@ def blank_file_options() -> dict:
         "features": [],
         "label_menu": label_menu([]),
         "label": NO_LABEL,
+        "class_menu": class_menu([]),
+        "classes": NO_LABEL,
         "missing": "drop",
     }
 
@@ -167,6 +175,11 @@ def feature_menu(numeric: tuple[str, ...], other: tuple[str, ...]) -> list[dict]
 def label_menu(columns: list[str]) -> list[dict]:
     """Label options: none, or any column."""
     return [{"label": "none (row numbers)", "value": NO_LABEL}] + [{"label": c, "value": c} for c in columns]
+
+
+def class_menu(columns: list[str]) -> list[dict]:
+    """True-class options: none, or any column."""
+    return [{"label": "none", "value": NO_LABEL}] + [{"label": c, "value": c} for c in columns]
 
 
 def sheet_menu(sheets: tuple[str, ...]) -> list[dict]:

@@ -11,6 +11,7 @@ from components.aids_panel import aids_panel, criterion_controls
 from components.clusters_panel import clusters_panel
 from components.compare_panel import compare_panel
 from components.data_panel import data_controls
+from components.lesson_panel import color_by_control, image_card, lesson_panel
 from components.merge_panel import merge_panel
 from components.widgets import field, graph_config, section, typed_number
 from hclust import LINKAGE_METHODS, METRICS
@@ -67,7 +68,13 @@ def build_layout(max_upload_mb: int, session_id: str | None = None) -> html.Div:
                             html.Div(className="stage", children=[results_strip(), job_progress(), graphs()]),
                             html.Div(
                                 className="analysis",
-                                children=[merge_panel(), compare_panel(), aids_panel(), clusters_panel()],
+                                children=[
+                                    merge_panel(),
+                                    compare_panel(),
+                                    aids_panel(),
+                                    lesson_panel(),
+                                    clusters_panel(),
+                                ],
                             ),
                         ],
                     ),
@@ -341,11 +348,13 @@ def graphs() -> html.Div:
                         className="card-header",
                         children=[
                             html.H3(["Samples ", html.Span(id=ids.SCATTER_CAPTION, className="caption")]),
+                            color_by_control(),
                             html.Div(id=ids.CLUSTER_SUMMARY, className="cluster-summary"),
                         ],
                     ),
                     dcc.Graph(id=ids.SCATTER, config=GRAPH_CONFIG, className="graph"),
                 ],
             ),
+            image_card(),
         ],
     )

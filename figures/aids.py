@@ -210,27 +210,20 @@ def sse_figure(sweep: KMeansSweep, current_k: int, revision: str = "") -> go.Fig
     return figure
 
 
-def kmeans_scatter_updates(matched: np.ndarray, cluster_slots: np.ndarray, k: int) -> FigureUpdates:
-    """Color the scatter by k-means, each k-means cluster in its matched tree cluster's color.
+def other_scatter_updates(matched: np.ndarray, cluster_slots: np.ndarray, note: str) -> FigureUpdates:
+    """Color the scatter by another partition, renamed after the tree's clusters, with a note on the plot.
 
     Parameters
     ----------
     matched : ndarray of int, shape (n,)
-        k-means labels renamed after the tree clusters
-        (:func:`hclust.compare.match_labels`); ids above the tree's k have
-        no partner.
-    cluster_slots : ndarray of int, shape (k_tree,)
-        The tree clusters' palette slots.
-    k : int
-        The number of k-means clusters, for the note.
-
-    Returns
-    -------
-    dict
-        The scatter's color and hover updates (as :func:`figures.scatter.cut_updates`)
-        plus a note on the plot, "colored by k-means".
+        Ids 1..j, renamed so that those matching a tree cluster share its id
+        (:func:`hclust.compare.match_labels`).
+    cluster_slots : ndarray of int
+        Palette slots of ids 1..k; ids beyond take the least used slots.
+    note : str
+        What colours the plot ("<b>coloured by k-means</b> (3 clusters)").
     """
-    slots = _extend_slots(np.asarray(cluster_slots, dtype=np.int64), int(np.max(matched)))
+    slots = extend_slots(np.asarray(cluster_slots, dtype=np.int64), int(np.max(matched)))
     updates = dict(scatter_fig.cut_updates(_Labels(np.asarray(matched)), slots))
     updates[("layout", "annotations")] = [
         {
@@ -240,7 +233,7 @@ def kmeans_scatter_updates(matched: np.ndarray, cluster_slots: np.ndarray, k: in
             "y": 0.99,
             "xanchor": "left",
             "yanchor": "top",
-            "text": f"<b>colored by k-means</b> (k = {k})",
+            "text": note,
             "showarrow": False,
             "font": {"size": 15, "color": TEXT_COLOR},
             "bgcolor": "rgba(255,246,219,0.95)",
@@ -299,7 +292,7 @@ class _Labels:
         self.labels = labels
 
 
-def _extend_slots(slots: np.ndarray, count: int) -> np.ndarray:
+def extend_slots(slots: np.ndarray, count: int) -> np.ndarray:
     """Slots for ``count`` clusters: the given ones, then the least used palette slots."""
     if count <= slots.size:
         return slots

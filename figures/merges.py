@@ -39,7 +39,7 @@ LABEL_FONT_SIZE = 16
 # a trace of their own (the scatter's trace 1): marker sizes in pixels, the
 # left side's larger so that two samples on top of each other show as an
 # amber dot in a red ring.
-OVERLAY_TRACE = 1
+OVERLAY_TRACE = 2
 MAX_OVERLAID = 300
 SMALL_SIDE = 20  # at most this many samples: drawn large
 OVERLAY_SIZES = (17, 11)  # small left side, small right side

@@ -10,6 +10,8 @@ from figures.style import typed_array
 from figures.theme import LIGHT, Theme
 from hclust import Cut, Projection
 
+CENTROID_TRACE = 1
+"""The trace of the centroid markers (empty until they are asked for)."""
 # Opacity of the samples outside a branch selection.
 UNSELECTED_OPACITY = 0.15
 # Marker shapes, for clusters that share a color (beyond the palette's 8):
@@ -111,9 +113,19 @@ def scatter_figure(
         hovertemplate=f"<b>{hover_name}</b><br>cluster %{{marker.color}}<extra></extra>",
         name="samples",
     )
-    figure = go.Figure([trace])
+    centroids = go.Scatter(
+        x=[],
+        y=[],
+        mode="markers",
+        marker={"symbol": "x", "size": round(20 * theme.marker_scale), "line": {"width": 2}},
+        hovertemplate="<b>%{text}</b><extra></extra>",
+        name="centroids",
+    )
+    figure = go.Figure([trace, centroids])
     figure.update_layout(
-        theme.layout(margin={"l": 70, "r": 20, "t": 20, "b": 60}, uirevision=revision, hovermode="closest")
+        theme.layout(
+            margin={"l": 70, "r": 20, "t": 20, "b": 60}, uirevision=revision, hovermode="closest", showlegend=False
+        )
     )
     figure.update_xaxes(theme.axis(title={"text": projection.x_title, "font": {"size": theme.font_size}}))
     figure.update_yaxes(theme.axis(title={"text": projection.y_title, "font": {"size": theme.font_size}}))
@@ -164,6 +176,40 @@ def cut_updates(cut: Cut, cluster_slots: np.ndarray, theme: Theme = LIGHT) -> Fi
         ("data", 0, "marker", "cmin"): 0.5,
         ("data", 0, "marker", "cmax"): k + 0.5,
         ("data", 0, "marker", "symbol"): symbol,
+    }
+
+
+def centroid_updates(
+    x: np.ndarray, y: np.ndarray, cluster_ids: np.ndarray, cluster_slots: np.ndarray, theme: Theme = LIGHT
+) -> FigureUpdates:
+    """Mark each cluster's centroid on the scatter, in the cluster's colour with a dark outline.
+
+    Parameters
+    ----------
+    x, y : ndarray of float, shape (c,)
+        The centroids in the scatter's coordinates (the mean of each
+        cluster's plotted positions: for a linear projection, the projected
+        centroid).
+    cluster_ids : ndarray of int, shape (c,)
+        Which cluster each one is (1-based), for the colour and the hover.
+    cluster_slots : ndarray of int
+        Palette slot of cluster c at ``c - 1``.
+    theme : Theme
+
+    Returns
+    -------
+    dict
+        ``{path: value}`` for trace :data:`CENTROID_TRACE`; empty arrays hide it.
+    """
+    ids = np.asarray(cluster_ids, dtype=np.int64)
+    slots = np.asarray(cluster_slots, dtype=np.int64)
+    colors = [theme.slot_color(int(slots[c - 1])) if 0 < c <= slots.size else theme.neutral for c in ids.tolist()]
+    return {
+        ("data", CENTROID_TRACE, "x"): np.asarray(x, dtype=float).tolist(),
+        ("data", CENTROID_TRACE, "y"): np.asarray(y, dtype=float).tolist(),
+        ("data", CENTROID_TRACE, "text"): [f"centroid of cluster {c}" for c in ids.tolist()],
+        ("data", CENTROID_TRACE, "marker", "color"): colors,
+        ("data", CENTROID_TRACE, "marker", "line", "color"): theme.text,
     }
 
 

@@ -10,6 +10,7 @@ from sklearn import datasets as sk_datasets
 
 from loaders.dataset import Dataset
 from loaders.errors import DataError
+from loaders.images import pixel_grid_shape, sample_image
 
 _COVARIANCE = [[3, 1], [1, 4]]
 
@@ -76,16 +77,49 @@ def _classic_stream(harder: bool) -> np.ndarray:
     return np.concatenate(points)
 
 
-def _xy(name: str, points: np.ndarray) -> Dataset:
-    return Dataset(name=name, features=np.asarray(points, dtype=float), feature_names=("x", "y"))
+def _xy(name: str, points: np.ndarray, classes=None) -> Dataset:
+    return Dataset(
+        name=name, features=np.asarray(points, dtype=float), feature_names=("x", "y"), classes=_class_names(classes)
+    )
+
+
+def _class_names(classes, names=None) -> tuple[str, ...] | None:
+    """The true class of each sample as text: a target's names, or its numbers."""
+    if classes is None:
+        return None
+    if names is not None:
+        return tuple(str(names[c]) for c in classes)
+    return tuple(str(c) for c in classes)
+
+
+def _groups(sizes: list[int]) -> np.ndarray:
+    """The classic examples' groups: the first sizes[0] points are group 1, and so on."""
+    return np.repeat(np.arange(1, len(sizes) + 1), sizes)
+
+
+def _make_blobs() -> Dataset:
+    points, classes = sk_datasets.make_blobs(n_samples=300, centers=4, cluster_std=0.60, random_state=0)
+    return _xy("Blobs", points, classes)
+
+
+def _make_moons() -> Dataset:
+    points, classes = sk_datasets.make_moons(200, noise=0.05, random_state=0)
+    return _xy("Moons", points, classes)
 
 
 def _sklearn_bunch(name: str, bunch) -> Dataset:
+    feature_names = tuple(str(c) for c in bunch.feature_names)
     return Dataset(
         name=name,
         features=np.asarray(bunch.data, dtype=float),
-        feature_names=tuple(str(c) for c in bunch.feature_names),
+        feature_names=feature_names,
+        classes=_class_names(bunch.target, bunch.target_names),
+        image_shape=pixel_grid_shape(feature_names),
     )
+
+
+def _sample_image(key: str) -> Callable[[], Dataset]:
+    return lambda: sample_image(key)
 
 
 BUILTIN_DATASETS: dict[str, BuiltinDataset] = {
@@ -95,7 +129,7 @@ BUILTIN_DATASETS: dict[str, BuiltinDataset] = {
             "classic",
             "Classic: 2 groups (150 x 2)",
             "The reference workflow's example: 100 + 50 points, seed 4711.",
-            lambda: _xy("Classic: 2 groups", classic_points()),
+            lambda: _xy("Classic: 2 groups", classic_points(), _groups([100, 50])),
             lesson=(
                 "Look for the big jump in merge height: any cut between 23 and 180 gives the two groups "
                 "(cut at 50: 2 clusters); cut at 16 and the larger group splits into 4."
@@ -105,7 +139,7 @@ BUILTIN_DATASETS: dict[str, BuiltinDataset] = {
             "classic-harder",
             "Classic, harder: 5 groups (750 x 2)",
             "Three wider groups added: the elbow suggests 4 although there are 5.",
-            lambda: _xy("Classic, harder: 5 groups", classic_harder_points()),
+            lambda: _xy("Classic, harder: 5 groups", classic_harder_points(), _groups([100, 50, 200, 200, 200])),
             lesson=(
                 "There are 5 groups, yet the elbow of the merge heights suggests 4: open Merge heights below, "
                 "then cut at k = 5 and see which group the elbow merged."
@@ -115,14 +149,14 @@ BUILTIN_DATASETS: dict[str, BuiltinDataset] = {
             "blobs",
             "Blobs: 4 groups (300 x 2)",
             "make_blobs(300, centers=4, cluster_std=0.6, random_state=0).",
-            lambda: _xy("Blobs", sk_datasets.make_blobs(n_samples=300, centers=4, cluster_std=0.60, random_state=0)[0]),
+            _make_blobs,
             lesson="Four round, well separated groups: every linkage method agrees here; compare them side by side.",
         ),
         BuiltinDataset(
             "moons",
             "Moons: 2 crescents (200 x 2)",
             "make_moons(200, noise=0.05): single linkage finds them, ward does not.",
-            lambda: _xy("Moons", sk_datasets.make_moons(200, noise=0.05, random_state=0)[0]),
+            _make_moons,
             lesson=(
                 "Two crescents: single linkage (nearest neighbours) follows each moon, ward and complete cut "
                 "across them, and so does k-means. Cut at k = 2 with each method."
@@ -158,6 +192,20 @@ BUILTIN_DATASETS: dict[str, BuiltinDataset] = {
                 "leave Scaling at none; try ward at k = 10 and look inside the clusters."
             ),
             units="pixel intensities from 0 to 16",
+        ),
+        *(
+            BuiltinDataset(
+                key,
+                f"{title} (image: pixels as colours)",
+                f"scikit-learn's sample image {key}.jpg: every pixel is a point (R, G, B).",
+                _sample_image(key),
+                lesson=(
+                    "Every pixel is a point in colour space. Cut into k = 8 clusters and the picture is redrawn "
+                    "in 8 colours (colour quantisation); then colour by k-means, the chapters' own method."
+                ),
+                units="colour intensities from 0 to 255",
+            )
+            for key, title in (("china", "China"), ("flower", "Flower"))
         ),
     )
 }

@@ -14,10 +14,26 @@ from collections.abc import Sequence
 from hclust.cut import CutRule
 from hclust.errors import ClusteringError
 from loaders.errors import DataError
+from loaders.images import MAX_SIDE, SAMPLE_IMAGES, TREE_SAMPLE
 
 PRECOMPUTED = "precomputed"
 
 _READERS = {"csv": "read_csv", "tsv": "read_csv", "xlsx": "read_excel", "parquet": "read_parquet", "json": "read_json"}
+
+
+def _sample_image_recipe(key: str) -> tuple[tuple[str, ...], list[str]]:
+    """An image's pixels as X: scaled down, then a seeded sample of them (as ``loaders.images`` does)."""
+    return (
+        ("from PIL import Image", "from sklearn.datasets import load_sample_image"),
+        [
+            f'picture = Image.fromarray(load_sample_image("{SAMPLE_IMAGES[key]}"))',
+            f"picture.thumbnail(({MAX_SIDE}, {MAX_SIDE}), Image.Resampling.LANCZOS)  # longer side <= {MAX_SIDE}",
+            "pixels = np.asarray(picture).reshape(-1, 3).astype(float)  # one row per pixel: R, G, B",
+            f"rows = np.sort(np.random.RandomState(0).choice(len(pixels), {TREE_SAMPLE}, replace=False))",
+            f"X = pixels[rows]  # the tree is built on {TREE_SAMPLE:,} pixels drawn at random",
+        ],
+    )
+
 
 _CLASSIC = [
     "# The classic example: np.random.seed(4711), 100 points around (10, 0) and 50 around (0, 20).",
@@ -35,21 +51,36 @@ _HARDER = [
 # Built-in datasets: (imports, lines that define X). Must draw exactly what
 # loaders/builtin.py draws (a unit test replays every key).
 BUILTIN_RECIPES: dict[str, tuple[tuple[str, ...], list[str]]] = {
-    "classic": ((), [*_CLASSIC, "X = np.concatenate([a, b])"]),
-    "classic-harder": ((), [*_CLASSIC, *_HARDER, "X = np.concatenate([a, b, c, d, e])"]),
+    "classic": ((), [*_CLASSIC, "X = np.concatenate([a, b])", "y = np.repeat([1, 2], [100, 50])  # the true groups"]),
+    "classic-harder": (
+        (),
+        [
+            *_CLASSIC,
+            *_HARDER,
+            "X = np.concatenate([a, b, c, d, e])",
+            "y = np.repeat([1, 2, 3, 4, 5], [100, 50, 200, 200, 200])  # the true groups",
+        ],
+    ),
     "blobs": (
         ("from sklearn.datasets import make_blobs",),
-        ["X, _ = make_blobs(n_samples=300, centers=4, cluster_std=0.60, random_state=0)"],
+        ["X, y = make_blobs(n_samples=300, centers=4, cluster_std=0.60, random_state=0)"],
     ),
-    "moons": (("from sklearn.datasets import make_moons",), ["X, _ = make_moons(200, noise=0.05, random_state=0)"]),
-    "iris": (("from sklearn.datasets import load_iris",), ["X = load_iris().data"]),
-    "wine": (("from sklearn.datasets import load_wine",), ["X = load_wine().data"]),
-    "digits": (("from sklearn.datasets import load_digits",), ["X = load_digits().data"]),
+    "moons": (("from sklearn.datasets import make_moons",), ["X, y = make_moons(200, noise=0.05, random_state=0)"]),
+    "iris": (("from sklearn.datasets import load_iris",), ["X, y = load_iris(return_X_y=True)"]),
+    "wine": (("from sklearn.datasets import load_wine",), ["X, y = load_wine(return_X_y=True)"]),
+    "digits": (("from sklearn.datasets import load_digits",), ["X, y = load_digits(return_X_y=True)"]),
+    **{key: _sample_image_recipe(key) for key in SAMPLE_IMAGES},
 }
 
 
 def python_code(
-    provenance: dict, method: str, metric: str, cut: CutRule, dataset_name: str = "", notes: Sequence[str] = ()
+    provenance: dict,
+    method: str,
+    metric: str,
+    cut: CutRule,
+    dataset_name: str = "",
+    notes: Sequence[str] = (),
+    lessons: tuple[tuple[str, ...], list[str]] = ((), []),
 ) -> str:
     """The pandas/SciPy script that reproduces a view from its data.
 
@@ -69,6 +100,8 @@ def python_code(
     notes : sequence of str
         Extra comment lines for the header (for example, that the app's tree
         is approximate).
+    lessons : (imports, lines)
+        Steps after the cut (:func:`loaders.codegen_lessons.lesson_code`).
 
     Returns
     -------
@@ -114,6 +147,7 @@ def python_code(
         "from scipy.cluster.hierarchy import cophenet, fcluster, leaves_list, linkage",
         f"from scipy.spatial.distance import {'squareform' if precomputed else 'pdist'}",
         *imports,
+        *lessons[0],
         "",
         "# 1. Data",
         *data_lines,
@@ -135,6 +169,7 @@ def python_code(
         "clusters = renumber[labels]",
         'print("number of clusters:", clusters.max())',
         'print("cluster sizes:", np.bincount(clusters)[1:].tolist())',
+        *lessons[1],
     ]
     return "\n".join(lines) + "\n"
 
@@ -150,6 +185,17 @@ def _data_code(provenance: dict) -> tuple[tuple[str, ...], list[str], bool]:
         return imports, [*lines, *_prepare(provenance)], False
     if source == "file":
         return (), _file_code(provenance), bool(provenance.get("distance_matrix"))
+    if source == "image" and provenance.get("filename"):
+        max_side, size = provenance.get("max_side", MAX_SIDE), provenance.get("sample_size", TREE_SAMPLE)
+        lines = [
+            f'picture = ImageOps.exif_transpose(Image.open({provenance["filename"]!r})).convert("RGB")',
+            f"picture.thumbnail(({max_side}, {max_side}), Image.Resampling.LANCZOS)  # longer side <= {max_side}",
+            "pixels = np.asarray(picture).reshape(-1, 3).astype(float)  # one row per pixel: R, G, B",
+            f"rows = np.arange(len(pixels)) if len(pixels) <= {size} else np.sort(",
+            f"    np.random.RandomState({provenance.get('seed', 0)}).choice(len(pixels), {size}, replace=False))",
+            "X = pixels[rows]  # the tree is built on these pixels",
+        ]
+        return ("from PIL import Image, ImageOps",), lines, False
     raise DataError(f"no Python code for data from {source!r}: only built-in examples and files can be replayed")
 
 
@@ -190,6 +236,8 @@ def _file_code(provenance: dict) -> list[str]:
         ]
         if label:
             lines.append(f"names = df.loc[keep, {label!r}].astype(str).to_numpy()  # sample labels")
+        if provenance.get("class_column"):
+            lines.append(f"y = df.loc[keep, {provenance['class_column']!r}].astype(str).to_numpy()  # true classes")
     elif missing == "mean":
         lines += [
             "X[~np.isfinite(X)] = np.nan  # missing (or infinite) values take their column's mean",
@@ -197,6 +245,8 @@ def _file_code(provenance: dict) -> list[str]:
         ]
         if label:
             lines.append(f"names = df[{label!r}].astype(str).to_numpy()  # sample labels")
+        if provenance.get("class_column"):
+            lines.append(f"y = df[{provenance['class_column']!r}].astype(str).to_numpy()  # true classes")
     else:
         raise DataError(f"unknown handling of missing values {missing!r}; choose 'drop' or 'mean'")
     return lines + _prepare(provenance)

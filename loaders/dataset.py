@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from loaders.pixels import PixelImage
+
 
 @dataclass(frozen=True, eq=False)
 class Dataset:
@@ -27,6 +29,17 @@ class Dataset:
     distances : ndarray of shape (n * (n - 1) / 2,), optional
         Precomputed pairwise distances (condensed) when the table was a
         distance matrix; then ``features`` has shape (n, 0).
+    classes : tuple of str or None
+        The known (true) class of each sample, when the data comes with
+        them: a built-in's target, or an upload's "true classes" column. Never
+        a feature; used only to score clusters against.
+    image : PixelImage or None
+        For an image read as data (:mod:`loaders.images`): the whole picture;
+        then each sample is one of its pixels (see ``PixelImage.sample_index``).
+    image_shape : tuple of int or None
+        When every sample's features are the pixels of one small grey image
+        (digits: 8 x 8), its (rows, columns), so a centroid can be drawn as
+        that image.
     provenance : dict
         How the dataset was made, JSON-friendly, so the steps can be shown
         and replayed as code. Built-ins: ``{"source": "builtin", "key": ...}``.
@@ -42,6 +55,9 @@ class Dataset:
     notes: tuple[str, ...] = field(default_factory=tuple)
     distances: np.ndarray | None = None
     provenance: dict = field(default_factory=dict)
+    classes: tuple[str, ...] | None = None
+    image: PixelImage | None = None
+    image_shape: tuple[int, int] | None = None
 
     @property
     def is_distance_matrix(self) -> bool:
@@ -65,6 +81,7 @@ class Dataset:
         digest.update(repr((self.features.shape, self.feature_names)).encode())
         digest.update(np.ascontiguousarray(self.features, dtype=np.float64).tobytes())
         digest.update(repr(self.sample_names).encode())
+        digest.update(repr(self.classes).encode())
         if self.distances is not None:
             digest.update(np.ascontiguousarray(self.distances, dtype=np.float64).tobytes())
         return digest.hexdigest()[:32]

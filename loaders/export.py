@@ -15,7 +15,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")  # and their fullwidth forms
 ASSIGNMENT_COLUMNS = ("row", "label", "cluster", "silhouette")
 LINKAGE_COLUMNS = ("idx1", "idx2", "dist", "sample_count")
 

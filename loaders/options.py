@@ -48,6 +48,9 @@ class LoadOptions:
     read_as : str
         ``"observations"``, ``"distances"`` (the table is a square or
         condensed distance matrix) or :data:`AUTO` (detect it).
+    class_column : str or None
+        The column of known ("true") classes, to score the clusters against;
+        never a feature. None for none.
     """
 
     feature_columns: tuple[str, ...] | None = None
@@ -55,6 +58,7 @@ class LoadOptions:
     missing: str = "drop"
     scaling: str = "none"
     read_as: str = AUTO
+    class_column: str | None = None
 
 
 def validate_options(options: LoadOptions) -> LoadOptions:

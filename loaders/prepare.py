@@ -61,6 +61,8 @@ class Plan:
     auto_reading : bool
         True when ``read_as`` was detected rather than chosen.
     notes : tuple of str
+    classes : str or None
+        The column of known classes (never a feature).
     """
 
     columns: Columns
@@ -70,6 +72,7 @@ class Plan:
     detection: Detection
     auto_reading: bool
     notes: tuple[str, ...]
+    classes: str | None = None
 
     def options(self, missing: str = "drop", scaling: str = "none") -> LoadOptions:
         """These choices as explicit :class:`LoadOptions` (what the UI's controls show)."""
@@ -79,6 +82,7 @@ class Plan:
             missing=missing,
             scaling=scaling,
             read_as=self.read_as,
+            class_column=self.classes,
         )
 
 
@@ -116,19 +120,22 @@ def plan(table: Table, options: LoadOptions) -> Plan:
     frame = table.frame
     columns = column_kinds(frame)
     label = _label_column(frame, columns, options.label_column)
+    classes = _class_column(frame, options.class_column)
     notes: list[str] = []
     if options.feature_columns is None:
-        features = tuple(c for c in columns.numeric if c != label)
+        features = tuple(c for c in columns.numeric if c not in (label, classes))
     else:
         _check_features(frame, columns, options.feature_columns)
-        features = tuple(dict.fromkeys(c for c in options.feature_columns if c != label))
+        features = tuple(dict.fromkeys(c for c in options.feature_columns if c not in (label, classes)))
         if label is not None and label in options.feature_columns:
             notes.append(f"Column '{label}' labels the samples, so it is not a feature.")
+        if classes is not None and classes in options.feature_columns:
+            notes.append(f"Column '{classes}' holds the true classes, so it is not a feature.")
     values = frame[list(features)].to_numpy(dtype=float, na_value=np.nan) if features else np.empty((len(frame), 0))
     detection = detect(values, _label_values(frame, label) if label else None, features)
     auto = options.read_as == AUTO
     read_as = ("distances" if detection.looks_like_distances else "observations") if auto else options.read_as
-    return Plan(columns, features, label, read_as, detection, auto, tuple(notes))
+    return Plan(columns, features, label, read_as, detection, auto, tuple(notes), classes)
 
 
 def default_options(table: Table, scaling: str = "none") -> LoadOptions:
@@ -147,6 +154,16 @@ def _label_column(frame: pd.DataFrame, columns: Columns, wanted: str | None) -> 
         return None
     if wanted not in frame.columns:
         raise DataError(f"there is no column {wanted!r} to label the samples; choose one of: {_names(frame.columns)}")
+    return wanted
+
+
+def _class_column(frame: pd.DataFrame, wanted: str | None) -> str | None:
+    if wanted is None:
+        return None
+    if wanted not in frame.columns:
+        raise DataError(f"there is no column {wanted!r} of true classes; choose one of: {_names(frame.columns)}")
+    if frame[wanted].isna().all():
+        raise DataError(f"column {wanted!r} is empty, so it cannot hold the true classes; choose another column")
     return wanted
 
 
@@ -220,6 +237,7 @@ def _observation_dataset(table: Table, chosen: Plan, options: LoadOptions, notes
     frame = table.frame
     values = frame[list(chosen.features)].to_numpy(dtype=float, na_value=np.nan)
     names = _label_values(frame, chosen.label) if chosen.label else None
+    classes = _class_values(frame, chosen.classes)
     if chosen.auto_reading and chosen.detection.possible:
         notes.append(
             f"{chosen.detection.reason}, so it is read as samples × features; if it holds distances, "
@@ -234,6 +252,7 @@ def _observation_dataset(table: Table, chosen: Plan, options: LoadOptions, notes
                 raise DataError(_too_few_complete(table, bad, chosen.features, int(keep.sum())))
             values = values[keep]
             names = tuple(np.asarray(names, dtype=object)[keep]) if names is not None else None
+            classes = tuple(np.asarray(classes, dtype=object)[keep]) if classes is not None else None
             notes.append(
                 f"Dropped {int((~keep).sum())} row(s) with {int(bad.sum())} missing or infinite value(s): {where}. "
                 f"Choose '{MISSING_POLICIES['mean']}' to keep them."
@@ -255,6 +274,7 @@ def _observation_dataset(table: Table, chosen: Plan, options: LoadOptions, notes
         sample_names=names,
         notes=tuple(notes),
         provenance=_provenance(table, chosen, options.missing, options.scaling, distance_matrix=False),
+        classes=classes,
     )
 
 
@@ -290,6 +310,7 @@ def _distance_dataset(table: Table, chosen: Plan, options: LoadOptions, notes: l
         notes=tuple(notes),
         distances=distances,
         provenance=_provenance(table, chosen, options.missing, "none", distance_matrix=True),
+        classes=_class_values(frame, chosen.classes) if square else None,
     )
 
 
@@ -302,6 +323,7 @@ def _provenance(table: Table, chosen: Plan, missing: str, scaling: str, distance
         "reset_index": table.reset_index,
         "feature_columns": list(chosen.features),
         "label_column": chosen.label,
+        "class_column": chosen.classes,
         "missing": missing,
         "scaling": scaling,
         "distance_matrix": distance_matrix,
@@ -317,6 +339,13 @@ def _label_values(frame: pd.DataFrame, label: str) -> tuple[str, ...]:
     return tuple(
         f"(row {i + 1})" if pd.isna(v) else _label_text(v) for i, v in enumerate(values.astype(object).tolist())
     )
+
+
+def _class_values(frame: pd.DataFrame, column: str | None) -> tuple[str, ...] | None:
+    """The true class of each row as text; a missing class is the class "(missing)"."""
+    if column is None:
+        return None
+    return tuple("(missing)" if pd.isna(v) else _label_text(v) for v in frame[column].astype(object).tolist())
 
 
 def _label_text(value) -> str:

@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from urllib.parse import parse_qsl, urlencode
 
 from hclust import LINKAGE_METHODS, METRICS, ClusteringError, validate_choice
+from hclust.algorithms import COMPARISON_ALGORITHMS, DEFAULT_ALGORITHM
 from hclust.cut import DEFAULT_INCONSISTENCY_DEPTH, INCONSISTENT, MAXCLUST, CutRule
 from hclust.dendrogram import DEFAULT_TRUNCATE_P, MAX_TRUNCATE_P
 from hclust.options import DEFAULT_METHOD, DEFAULT_METRIC, EUCLIDEAN
@@ -35,8 +36,17 @@ from state.session_store import EXACT, TREE_MODES
 
 AID_TABS = {"elbow": "Merge heights", "inconsistency": "Inconsistency", "silhouette": "Silhouette", "kmeans": "k-means"}
 """The aids panel's tabs: value -> label."""
-COLORINGS = ("tree", "kmeans")
-"""What colours the scatter: the tree's clusters, or k-means at the same k."""
+COLORINGS = ("tree", "truth", "algorithm")
+"""What colours the scatter: the tree's clusters, the true classes, or the other algorithm at the same k."""
+LESSON_TABS = {
+    "truth": "True classes",
+    "algorithms": "Other algorithms",
+    "heatmap": "Heatmap",
+    "profile": "What sets clusters apart",
+    "centroids": "Centroids",
+}
+"""The "look inside" panel's tabs (``components/lesson_panel.py``): value -> label."""
+HEATMAP_SCALES = ("value", "zscore")
 THEMES = ("auto", "light", "dark")
 """The page's colours: the system's choice (``prefers-color-scheme``), light or dark."""
 MAX_COMPARED = 4
@@ -70,6 +80,8 @@ class Source:
         A key of :data:`loaders.MISSING_POLICIES`.
     scaling : str
         A key of :data:`loaders.SCALINGS`.
+    classes : str or None
+        The upload's column of true classes; None for none.
     """
 
     example: str | None = DEFAULT_DATASET
@@ -81,6 +93,7 @@ class Source:
     label: str | None = AUTO
     missing: str = "drop"
     scaling: str = "none"
+    classes: str | None = None
 
     @property
     def is_upload(self) -> bool:
@@ -95,6 +108,7 @@ class Source:
             missing=self.missing,
             scaling=self.scaling,
             read_as=self.read_as,
+            class_column=self.classes,
         )
 
 
@@ -134,6 +148,17 @@ class View:
         Presentation mode (the projector layout).
     theme : str
         One of :data:`THEMES`.
+    algorithm : str
+        The other algorithm compared at the same k, a key of
+        :data:`hclust.algorithms.COMPARISON_ALGORITHMS`.
+    centroids : bool
+        Each cluster's centroid marked on the scatter.
+    lesson : str
+        The open tab of the "look inside" panel, one of :data:`LESSON_TABS`.
+    heat_scale : str
+        The heatmap's colours: ``"value"`` or per-column ``"zscore"``.
+    heat_columns, heat_optimal : bool
+        The heatmap's columns clustered; its rows in optimal leaf order.
     """
 
     source: Source = field(default_factory=Source)
@@ -152,6 +177,12 @@ class View:
     merge: int | None = None
     present: bool = False
     theme: str = "auto"
+    algorithm: str = DEFAULT_ALGORITHM
+    centroids: bool = False
+    lesson: str = "truth"
+    heat_scale: str = HEATMAP_SCALES[0]
+    heat_columns: bool = False
+    heat_optimal: bool = False
 
     def same_tree(self, other: View | None) -> bool:
         """True when ``other`` asks for the same tree (data, reading, linkage and tree mode)."""
@@ -221,6 +252,21 @@ def _pairs(view: View) -> list[tuple[str, str]]:
         pairs.append(("present", "1"))
     if view.theme != default.theme:
         pairs.append(("theme", view.theme))
+    return pairs + _lesson_pairs(view, default)
+
+
+def _lesson_pairs(view: View, default: View) -> list[tuple[str, str]]:
+    pairs = []
+    for key, value, default_value in (
+        ("algo", view.algorithm, default.algorithm),
+        ("look", view.lesson, default.lesson),
+        ("heat", view.heat_scale, default.heat_scale),
+    ):
+        if value != default_value:
+            pairs.append((key, value))
+    for key, on in (("centroids", view.centroids), ("heatcols", view.heat_columns), ("olo", view.heat_optimal)):
+        if on:
+            pairs.append((key, "1"))
     return pairs
 
 
@@ -235,6 +281,7 @@ def _source_pairs(source: Source) -> list[tuple[str, str]]:
         if source.label != AUTO:
             pairs.append(("label", "" if source.label is None else source.label))
         pairs += [("missing", source.missing)] if source.missing != default.missing else []
+        pairs += [("classes", source.classes)] if source.classes is not None else []
     else:
         pairs = [("data", source.example)] if source.example != default.example else []
     if source.scaling != default.scaling:
@@ -263,7 +310,7 @@ def _number(value: float) -> str:
 _KNOWN = {
     "data", "upload", "file", "sheet", "read", "col", "label", "missing", "scale", "method", "metric", "tree",
     "p", "labels_above", "height", "k", "t", "depth", "colors", "zoom", "select", "color", "aid",
-    "vs", "merge", "present", "theme",
+    "vs", "merge", "present", "theme", "classes", "algo", "centroids", "look", "heat", "heatcols", "olo",
 }  # fmt: skip
 
 
@@ -296,12 +343,18 @@ def decode(query: str) -> Decoded:
         colors=reader.colors(),
         zoom=reader.whole("zoom", None, 0, None, "zoomed branch", "showing the whole tree"),
         selection=reader.whole("select", None, 0, None, "selected branch", "nothing is selected"),
-        coloring=reader.choice("color", COLORINGS, "tree", "colouring"),
+        coloring=reader.coloring(),
         aid=reader.choice("aid", AID_TABS, "elbow", "aids tab"),
         compare=reader.compared(),
         merge=reader.whole("merge", None, 1, None, "merge step", "the merge player is off"),
         present=reader.switch("present", "presentation mode"),
         theme=reader.choice("theme", THEMES, "auto", "theme"),
+        algorithm=reader.algorithm(),
+        centroids=reader.switch("centroids", "centroid markers"),
+        lesson=reader.choice("look", LESSON_TABS, "truth", "'look inside' tab"),
+        heat_scale=reader.choice("heat", HEATMAP_SCALES, HEATMAP_SCALES[0], "heatmap colouring"),
+        heat_columns=reader.switch("heatcols", "heatmap column clustering"),
+        heat_optimal=reader.switch("olo", "optimal leaf ordering"),
     )
     return Decoded(view, tuple(reader.problems))
 
@@ -380,7 +433,18 @@ class _Reader:
             label=AUTO if label is None else (label or None),
             missing=self.choice("missing", MISSING_POLICIES, "drop", "missing-value policy"),
             scaling=scaling,
+            classes=self.get("classes") or None,
         )
+
+    def coloring(self) -> str:
+        if self.get("color") == "kmeans":  # addresses written before the other algorithms: k-means colours
+            return "algorithm"
+        return self.choice("color", COLORINGS, "tree", "colouring")
+
+    def algorithm(self) -> str:
+        if self.get("color") == "kmeans" and self.get("algo") is None:
+            return "kmeans"
+        return self.choice("algo", COMPARISON_ALGORITHMS, DEFAULT_ALGORITHM, "comparison algorithm")
 
     def linkage(self, source: Source) -> tuple[str, str]:
         method = self.choice("method", LINKAGE_METHODS, DEFAULT_METHOD, "linkage method")

@@ -111,8 +111,8 @@ def test_kmeans_switch_colors_the_scatter_and_back(app_page: Page):
     page.locator("#aids-tabs .tab", has_text="k-means").click()
     expect(page.locator("#kmeans-summary")).to_contain_text("adjusted Rand index")
 
-    page.locator("#kmeans-color input").check()
-    has_note = "(gd) => (gd._fullLayout.annotations || []).some((a) => /colored by k-means/.test(a.text))"
+    choose(page, "color-by", "algorithm")  # the other algorithm, k-means by default
+    has_note = "(gd) => (gd._fullLayout.annotations || []).some((a) => /coloured by k-means/.test(a.text))"
     assert wait_for_graph(page, "scatter", has_note)
-    page.locator("#kmeans-color input").uncheck()
+    choose(page, "color-by", "tree")
     assert wait_for_graph(page, "scatter", f"(gd) => !({has_note})(gd)")

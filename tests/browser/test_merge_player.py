@@ -109,8 +109,7 @@ def test_the_player_stays_on_over_kmeans_colors_and_a_new_cut(app_page: Page):
     assert_lit_62_33_68(page)
 
     # k-means coloring turned on while the player is on: the player's colors win.
-    page.get_by_role("tab", name="k-means").click()
-    page.locator("#kmeans-color input").check()
+    choose(page, "color-by", "algorithm")
     settle(page)
     assert_lit_62_33_68(page)
 

@@ -60,7 +60,8 @@ def address_of(client, app, view, selection=None, kmeans=(), aid="elbow", compar
         inputs={
             "view-store.data": view,
             "selection-store.data": selection,
-            "kmeans-color.value": list(kmeans),
+            "color-by.value": "algorithm" if kmeans else "tree",
+            "compare-algorithm.value": "kmeans",
             "aids-tabs.value": aid,
             "compare-methods.value": list(compare),
             "present-mode.value": ["on"] if present else [],

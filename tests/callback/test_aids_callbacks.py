@@ -52,7 +52,7 @@ def move_cut(client, app, view, kmeans_color=None, **changed):
         app,
         CUT_OUTPUTS,
         inputs=inputs,
-        state={"view-store.data": view, "kmeans-color.value": kmeans_color},
+        state={"view-store.data": view, "color-by.value": "algorithm" if kmeans_color else "tree"},
         triggered=fired,
     )
 
@@ -401,12 +401,17 @@ def test_kmeans_summary_shows_sklearns_ari(client, dash_app, classic_view, class
 # --- coloring the scatter by k-means ------------------------------------------------------
 
 
-def color_by_kmeans(client, app, view, on, triggered="kmeans-color.value"):
+def color_by_kmeans(client, app, view, on, triggered="color-by.value"):
     return call(
         client,
         app,
         ["scatter.figure"],
-        inputs={"kmeans-color.value": ["on"] if on else [], "view-store.data": view},
+        inputs={
+            "color-by.value": "algorithm" if on else "tree",
+            "compare-algorithm.value": "kmeans",
+            "show-centroids.value": [],
+            "view-store.data": view,
+        },
         triggered=[triggered],
     )
 
@@ -434,14 +439,14 @@ def test_kmeans_switch_patches_matched_colors_and_a_note(client, dash_app, class
     # Equal ids are painted alike in both patches (whatever encodes the colors).
     color_keys = [key for key in off if key[:3] == ("data", 0, "marker") and key[3] != "color"]
     assert all(on[key] == off[key] for key in color_keys if key[3] != "symbol")
-    assert "colored by k-means" in on[("layout", "annotations")][0]["text"]
+    assert "coloured by k-means" in on[("layout", "annotations")][0]["text"]
     assert off[("layout", "annotations")] == []
 
 
 def test_view_change_recolors_only_while_the_switch_is_on(client, dash_app, classic_view):
     assert color_by_kmeans(client, dash_app, classic_view, on=False, triggered="view-store.data").status == 204
     reply = color_by_kmeans(client, dash_app, classic_view, on=True, triggered="view-store.data")
-    assert "colored by k-means" in str(reply.get(ids.SCATTER, "figure"))
+    assert "coloured by k-means" in str(reply.get(ids.SCATTER, "figure"))
 
 
 def test_cut_leaves_the_scatter_to_kmeans_while_the_switch_is_on(client, dash_app, classic_view):

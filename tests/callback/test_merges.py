@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 from components import ids
+from figures import merges as merges_fig
 from tests.callback.conftest import call, text_of
 from tests.callback.test_callbacks import choose, cut, tree
 
@@ -43,7 +44,7 @@ def player(client, app, view, on=True, step=1, store=None, triggered=("merge-ste
             "view-store.data": view,
             "merge-store.data": store,
         },
-        state={"kmeans-color.value": kmeans},
+        state={"color-by.value": "algorithm" if kmeans else "tree", "compare-algorithm.value": "kmeans"},
         triggered=list(triggered),
     )
 
@@ -108,7 +109,8 @@ def test_switching_off_paints_the_cut_back_and_removes_the_marks(client, dash_ap
     assert sorted(set(colors.tolist())) == [1, 2]
     assert np.bincount(colors).tolist()[1:] == [50, 100]  # the cut at 100: the two groups
     assert assigned(scatter)[("data", 0, "marker", "cmin")] == 0.5
-    assert [op["location"] for op in operations(scatter) if op["operation"] == "Delete"] == [["data", 1]]
+    deleted = [op["location"] for op in operations(scatter) if op["operation"] == "Delete"]
+    assert deleted == [["data", merges_fig.OVERLAY_TRACE]]
     dendrogram = assigned(reply.get(ids.DENDROGRAM, "figure"))
     assert len(dendrogram[("layout", "shapes")]) == 1  # the cut line only
     assert dendrogram[("layout", "shapes")][0]["y0"] == classic_view["height"]
@@ -122,7 +124,7 @@ def test_switching_off_with_kmeans_coloring_on_gives_the_kmeans_colors_back(
         client, dash_app, classic_view, on=False, store=classic_player, triggered=["merge-on.value"], kmeans=["on"]
     )
     annotations = assigned(reply.get(ids.SCATTER, "figure"))[("layout", "annotations")]
-    assert "colored by k-means" in annotations[0]["text"]
+    assert "coloured by k-means" in annotations[0]["text"]
 
 
 def test_a_new_cut_keeps_the_player_on_at_the_same_merge(client, dash_app, classic_view, classic_player):

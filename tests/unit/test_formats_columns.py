@@ -208,10 +208,23 @@ def test_provenance_fills_every_key_of_the_contract():
         "reset_index": False,
         "feature_columns": ["x", "y"],
         "label_column": "id",
+        "class_column": None,
         "missing": "drop",
         "scaling": "minmax",
         "distance_matrix": False,
     }
+
+
+def test_a_class_column_is_never_a_feature_and_follows_dropped_rows():
+    raw = b"name,x,y,kind\na,1,2,p\nb,,4,q\nc,5,6,q\nd,7,8,p\n"
+    dataset = prepare(parse_file(raw, "k.csv"), LoadOptions(class_column="kind"))
+    assert dataset.feature_names == ("x", "y")
+    assert dataset.classes == ("p", "q", "p")  # row b is dropped with its class
+    assert dataset.provenance["class_column"] == "kind"
+    numeric = prepare(parse_file(b"x,y,c\n1,2,1\n3,4,2\n5,6,1\n", "n.csv"), LoadOptions(class_column="c"))
+    assert numeric.feature_names == ("x", "y") and numeric.classes == ("1", "2", "1")
+    with pytest.raises(DataError, match="no column 'nope' of true classes"):
+        prepare(parse_file(raw, "k.csv"), LoadOptions(class_column="nope"))
 
 
 def test_auto_label_is_recorded_as_the_resolved_column():

@@ -15,6 +15,8 @@ EXPECTED_SHAPES = {
     "iris": (150, 4),
     "wine": (178, 13),
     "digits": (1797, 64),
+    "china": (2000, 3),  # 2,000 of the picture's pixels (R, G, B) build the tree
+    "flower": (2000, 3),
 }
 
 

@@ -210,7 +210,8 @@ def test_a_side_of_more_than_300_samples_is_not_drawn_again():
     merge = read_merge(tree, 699)
     big = [side for side in (merge.left, merge.right) if side.size > merges_fig.MAX_OVERLAID]
     assert big, (merge.left.size, merge.right.size)
-    overlay = merges_fig.scatter_updates(merge, points[:, 0], points[:, 1], labelled=False)[("data", 1)]
+    updates = merges_fig.scatter_updates(merge, points[:, 0], points[:, 1], labelled=False)
+    overlay = updates[("data", merges_fig.OVERLAY_TRACE)]
     assert decode(overlay["x"]).size == 700 - sum(side.size for side in big)
 
 

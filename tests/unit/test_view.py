@@ -6,11 +6,12 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from hclust import LINKAGE_METHODS, METRICS
+from hclust.algorithms import COMPARISON_ALGORITHMS
 from hclust.cut import CutRule
 from hclust.dendrogram import MAX_TRUNCATE_P
 from loaders import BUILTIN_DATASETS, MISSING_POLICIES, SCALINGS
 from state.session_store import TREE_MODES
-from state.view import AID_TABS, COLORINGS, THEMES, Source, View, decode, encode
+from state.view import AID_TABS, COLORINGS, HEATMAP_SCALES, LESSON_TABS, THEMES, Source, View, decode, encode
 
 _text = st.text(st.characters(blacklist_categories=("Cs", "Cc")), min_size=1, max_size=12).map(str.strip).filter(bool)
 _height = st.floats(min_value=0, max_value=1e9, allow_nan=False, allow_infinity=False)
@@ -30,6 +31,7 @@ _uploads = st.builds(
     label=st.none() | st.just("auto") | _text,
     missing=st.sampled_from(sorted(MISSING_POLICIES)),
     scaling=st.sampled_from(sorted(SCALINGS)),
+    classes=st.none() | _text,
 )
 _cuts = st.none() | st.one_of(
     _height.map(CutRule.at_height),
@@ -60,6 +62,12 @@ def views(draw) -> View:
         merge=draw(st.none() | st.integers(1, 10**6)),
         present=draw(st.booleans()),
         theme=draw(st.sampled_from(THEMES)),
+        algorithm=draw(st.sampled_from(sorted(COMPARISON_ALGORITHMS))),
+        centroids=draw(st.booleans()),
+        lesson=draw(st.sampled_from(sorted(LESSON_TABS))),
+        heat_scale=draw(st.sampled_from(HEATMAP_SCALES)),
+        heat_columns=draw(st.booleans()),
+        heat_optimal=draw(st.booleans()),
     )
 
 
@@ -152,3 +160,16 @@ def test_the_projector_view_with_methods_side_by_side_reads_as_its_settings():
     view = View(source=Source(example="moons"), compare=("single", "ward"), present=True, theme="dark", merge=14)
     assert encode(view) == "data=moons&vs=single&vs=ward&merge=14&present=1&theme=dark"
     assert decode(encode(view)).view == view
+
+
+def test_an_old_k_means_colouring_address_colours_by_k_means():
+    view = decode("color=kmeans").view
+    assert (view.coloring, view.algorithm) == ("algorithm", "kmeans")
+    assert decode("color=algorithm&algo=spectral").view.algorithm == "spectral"
+
+
+def test_a_bad_lesson_setting_is_replaced_and_named():
+    decoded = decode("algo=dbscan&look=nowhere&olo=2")
+    assert (decoded.view.algorithm, decoded.view.lesson, decoded.view.heat_optimal) == ("kmeans", "truth", False)
+    assert len(decoded.problems) == 3
+    assert "dbscan" in decoded.problems[0]
