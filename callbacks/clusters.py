@@ -28,6 +28,7 @@ from figures.selection import dendrogram_selection_updates, node_from_click, sca
 from figures.style import N_SLOTS
 from hclust import Cut, Tree
 from hclust.clusters import ClusterSummary, clusters_of, node_height, samples_under, summarize_clusters
+from hclust.profile import describe, rank_features
 from loaders import DataError, Dataset
 from loaders.codegen import python_code
 from loaders.codegen_lessons import lesson_code
@@ -202,13 +203,24 @@ def register(app: Dash, store: SessionStore) -> None:
                 clusters_of(clusters.cut.labels, samples),
                 clusters.slots,
                 clusters.shapes,
-            ),
+            )
+            + branch_profile(clusters.dataset, samples),
             "scatter": patch_from(scatter_selection_updates(samples)),
             "dendrogram": patch_from(dendrogram_selection_updates(geometry, node, tree.n_samples)),
             "clear_disabled": False,
             "export_disabled": False,
         }
         return reply_in_order(SELECTION_OUTPUTS, values, "selection")
+
+
+def branch_profile(dataset: Dataset, samples: np.ndarray) -> list:
+    """What sets the selected samples apart from the rest, in plain words (none for a distance matrix)."""
+    if dataset.is_distance_matrix or not 0 < samples.size < dataset.n_samples:
+        return []
+    members = np.zeros(dataset.n_samples, dtype=bool)
+    members[samples] = True
+    ranking = rank_features(dataset.features, dataset.feature_names, members, "the selection")
+    return [html.P(describe(ranking), className="branch-profile", title="Cohen's d against the other samples")]
 
 
 def selected_samples(store: SessionStore, view: ViewState, selection: dict | None) -> np.ndarray | None:

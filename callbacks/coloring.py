@@ -152,11 +152,15 @@ def other_painting(cut: Cut, slots: np.ndarray, labels: np.ndarray, note: str) -
     matched = np.zeros_like(labels)
     if assigned.any():
         matched[assigned] = match_labels(cut.labels[assigned], labels[assigned])
-    painted, paint_slots = matched, np.asarray(slots, dtype=np.int64)
+    # Ids beyond the cut's k (groups no tree cluster matched) take slots of their own, so the
+    # centroid markers wear the same colours as the points.
+    painted, last = matched, int(matched.max())
+    paint_slots = aids_fig.extend_slots(np.asarray(slots, dtype=np.int64), last)
     if not assigned.all():
-        none_id = int(matched.max()) + 1
+        # The grey id comes right after the last one used, which may be below k.
+        none_id = last + 1
         painted = np.where(assigned, matched, none_id)
-        paint_slots = np.concatenate([aids_fig.extend_slots(paint_slots, none_id - 1), [N_SLOTS]])
+        paint_slots = np.concatenate([paint_slots[:last], [N_SLOTS]])
     return Painting(matched, paint_slots, aids_fig.other_scatter_updates(painted, paint_slots, note))
 
 

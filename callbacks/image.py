@@ -70,12 +70,18 @@ def sample_colors(dataset: Dataset) -> np.ndarray:
 
 def redrawn(dataset: Dataset, labels: np.ndarray, by: str) -> dict:
     """The picture in the mean colours of ``labels``' clusters, and its caption."""
-    centers = cluster_colors(sample_colors(dataset), np.asarray(labels, dtype=np.int64))
+    labels = np.asarray(labels, dtype=np.int64)
+    if not (labels > 0).any():  # HDBSCAN may call every sample noise: no colour to paint with
+        return {"recolored": None, "note": f"{by} found no clusters (every sample is noise): nothing to redraw"}
+    centers = cluster_colors(sample_colors(dataset), labels)
     picture = recolor(dataset.image, centers)
     distinct = len(np.unique(picture.reshape(-1, 3), axis=0))
     return {
         "recolored": png_data_uri(picture),
-        "note": f"redrawn in {distinct} colours by {by}: each pixel takes its nearest cluster's mean colour",
+        "note": html.Span(
+            f"redrawn in {distinct} colours by {by}",
+            title="Each pixel takes the mean colour of its nearest cluster (nearest by colour)",
+        ),
     }
 
 

@@ -8,10 +8,11 @@ from components import ids
 from components.widgets import field, section
 from loaders import BUILTIN_DATASETS, DEFAULT_DATASET, MISSING_POLICIES, READINGS, SCALINGS
 from loaders.formats import ACCEPTED_EXTENSIONS
+from loaders.images import IMAGE_EXTENSIONS
 
 NO_LABEL = "__none__"
 """The label menu's value for "no label column" (a dropdown value cannot be None)."""
-FORMATS_TEXT = "CSV, TSV, Excel, Parquet, JSON"
+FORMATS_TEXT = "CSV, TSV, Excel, Parquet, JSON; PNG or JPEG images"
 
 
 def data_controls(max_upload_mb: int) -> html.Section:
@@ -46,7 +47,7 @@ def data_controls(max_upload_mb: int) -> html.Section:
                 multiple=False,
                 # No max_size: the browser would drop a large file silently; the server says why instead.
                 max_size=-1,
-                accept=",".join(ACCEPTED_EXTENSIONS),
+                accept=",".join((*ACCEPTED_EXTENSIONS, *IMAGE_EXTENSIONS)),
             ),
             dcc.Store(id=ids.TABLE_REF),
             html.Div(id=ids.DATA_SUMMARY, className="data-summary"),

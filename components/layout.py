@@ -307,6 +307,7 @@ def results_strip() -> html.Div:
                         ],
                     ),
                     *criterion_controls(),
+                    color_by_control(),
                 ],
             ),
             html.Div(id=ids.MESSAGE, className="message", role="status", **{"aria-live": "polite"}),
@@ -348,7 +349,6 @@ def graphs() -> html.Div:
                         className="card-header",
                         children=[
                             html.H3(["Samples ", html.Span(id=ids.SCATTER_CAPTION, className="caption")]),
-                            color_by_control(),
                             html.Div(id=ids.CLUSTER_SUMMARY, className="cluster-summary"),
                         ],
                     ),

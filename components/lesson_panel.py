@@ -52,7 +52,8 @@ def lesson_panel() -> html.Section:
 def color_by_control() -> html.Div:
     """What colours the samples: the cut's clusters, the true classes, or the other algorithm."""
     return html.Div(
-        className="color-by",
+        className="stat cut-field color-by",
+        title="What colours the samples (and an image's redrawn picture)",
         children=[
             html.Label("Colour by", htmlFor=ids.COLOR_BY, className="stat-label"),
             dcc.Dropdown(

@@ -203,7 +203,6 @@ BUILTIN_DATASETS: dict[str, BuiltinDataset] = {
                     "Every pixel is a point in colour space. Cut into k = 8 clusters and the picture is redrawn "
                     "in 8 colours (colour quantisation); then colour by k-means, the chapters' own method."
                 ),
-                units="colour intensities from 0 to 255",
             )
             for key, title in (("china", "China"), ("flower", "Flower"))
         ),

@@ -2,8 +2,8 @@
 
 They follow the steps of :func:`loaders.codegen.python_code`, which leave
 ``X`` (the features), ``clusters`` (the app's cluster ids) and, where the
-data has them, ``y`` (the true classes) and ``pixels`` / ``picture`` (an
-image's pixels) defined.
+data has them, ``y`` (the true classes) and ``pixels`` / ``picture`` / ``rows``
+(an image's pixels, and which of them are the samples) defined.
 """
 
 from __future__ import annotations
@@ -60,9 +60,10 @@ def lesson_code(has_classes: bool, algorithm: str | None, k: int, image: bool) -
         lines += [
             "",
             "# 8. Redraw the picture: every pixel takes the mean colour of its nearest cluster",
-            "means = np.array([X[clusters == c].mean(axis=0) for c in range(1, clusters.max() + 1)])",
+            "colors = pixels[rows]  # the sampled pixels' own colours (X may be scaled)",
+            "means = np.array([colors[clusters == c].mean(axis=0) for c in range(1, clusters.max() + 1)]).round()",
             "nearest = ((pixels[:, None, :] - means[None, :, :]) ** 2).sum(axis=2).argmin(axis=1)",
-            "redrawn = means[nearest].round().astype(np.uint8).reshape(np.asarray(picture).shape)",
+            "redrawn = means[nearest].astype(np.uint8).reshape(np.asarray(picture).shape)",
             'Image.fromarray(redrawn).save("redrawn.png")',
         ]
     return tuple(imports), lines

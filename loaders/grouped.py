@@ -13,6 +13,7 @@ import io
 
 import numpy as np
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from loaders.dataset import Dataset
 from loaders.errors import DataError
@@ -21,6 +22,7 @@ from loaders.export import neutralize, number_text
 MAX_SHEETS = 200
 """Clusters a workbook holds one sheet each for at most; beyond, the CSV holds them all."""
 _SHEET_NAME_CHARS = 31  # Excel's limit
+_REPLACEMENT = "\N{REPLACEMENT CHARACTER}"
 
 
 def grouped_rows(dataset: Dataset, labels: np.ndarray, with_data: bool) -> tuple[list[str], list[list]]:
@@ -99,9 +101,14 @@ def grouped_xlsx(dataset: Dataset, labels: np.ndarray, with_data: bool = False) 
         summary.append([cluster, int(sizes[cluster])])
     sheets = {cluster: book.create_sheet(f"cluster {cluster}"[:_SHEET_NAME_CHARS]) for cluster in range(1, k + 1)}
     for sheet in sheets.values():
-        sheet.append(header[2:])
+        sheet.append([_cell(v) for v in header[2:]])
     for line in rows:
-        sheets[line[0]].append(line[2:])
+        sheets[line[0]].append([_cell(v) for v in line[2:]])
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
+
+
+def _cell(value):
+    """A value a worksheet can hold: control characters (which openpyxl refuses) become U+FFFD."""
+    return ILLEGAL_CHARACTERS_RE.sub(_REPLACEMENT, value) if isinstance(value, str) else value

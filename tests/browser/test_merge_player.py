@@ -93,7 +93,9 @@ def test_step_to_merge_14_by_keyboard_and_next_then_play_then_off(app_page: Page
     page.get_by_role("checkbox", name="Step through the merges").uncheck()
     assert wait_for_graph(page, "scatter", "(gd) => gd._fullData[0].marker.cmin === 0.5")
     drawn = graph_eval(page, "scatter", DRAWN_CODES)
-    assert sorted(drawn["byCode"]) == ["1", "2"] and drawn["traces"] == 1
+    assert (
+        sorted(drawn["byCode"]) == ["1", "2"] and drawn["traces"] == 2
+    )  # the samples and the (empty) centroid markers
     assert sorted(len(samples) for samples in drawn["byCode"].values()) == [50, 100]
     assert wait_for_graph(page, "dendrogram", "(gd) => gd._fullLayout.shapes.length === 1")
     expect(page.locator("#merge-info")).to_contain_text("Replay how the tree was built")
@@ -136,4 +138,4 @@ def test_another_tree_resets_the_step_and_keeps_the_player_on(app_page: Page):
     expect(sentence(page)).to_have_text(re.compile(r"^merge 2 \(Z\[1\]\)"))
     choose(page, "method", "single")
     expect(sentence(page)).to_have_text(re.compile(r"^merge 1 \(Z\[0\]\)"))
-    assert wait_for_graph(page, "scatter", "(gd) => gd._fullData[0].marker.cmin < 0 && gd._fullData.length === 2")
+    assert wait_for_graph(page, "scatter", "(gd) => gd._fullData[0].marker.cmin < 0 && gd._fullData.length === 3")

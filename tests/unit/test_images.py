@@ -274,7 +274,7 @@ def test_sample_images_load_as_sampled_pixels(key):
         "sample_size": TREE_SAMPLE,
         "seed": 0,
     }
-    assert any("640 x 427" in note for note in data.notes)
+    assert not any("scaled down" in note for note in data.notes)  # the menu entry says so
     assert "2,000 of 153,600 pixels" in data.notes[-1]
 
 
