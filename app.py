@@ -1,8 +1,10 @@
 """hclust-explorer: explore hierarchical clustering in the browser.
 
-Run ``python app.py`` (or ``gunicorn app:server``). Settings come from
-environment variables; see ``config.py``. Nothing imports this module: tests
-and benchmarks build their own apps with ``factory.create_app``.
+``python3 dev.py serve`` serves ``app:server`` with gunicorn (production);
+``python app.py`` (what ``python3 dev.py run`` does) is Dash's development
+server, with Dash's debug mode only when ``HCLUST_DEBUG=1``. Settings come
+from environment variables; see ``config.py``. Nothing imports this module:
+tests and benchmarks build their own apps with ``factory.create_app``.
 """
 
 from dash import CeleryManager

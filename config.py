@@ -8,18 +8,38 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 
-def _env_int(name: str, default: int) -> int:
+def _env_int(name: str, default: int, minimum: int | None = None) -> int:
     value = os.environ.get(name)
     if value is None or value.strip() == "":
         return default
     try:
-        return int(value)
+        number = int(value)
     except ValueError as error:
         raise SystemExit(f"{name} must be a whole number (got {value!r})") from error
+    if minimum is not None and number < minimum:
+        raise SystemExit(f"{name} must be at least {minimum} (got {number})")
+    return number
 
 
 def _half_machine_memory_mb() -> int:
     return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") // 2 // 1_000_000
+
+
+MAX_DEFAULT_WORKERS = 8
+REQUEST_HEADROOM_BYTES = 2_000_000
+
+
+def default_workers() -> int:
+    """Gunicorn's rule of thumb, ``2 * cores + 1``, capped at :data:`MAX_DEFAULT_WORKERS`.
+
+    The cores are those this process may run on (a container's CPU set, not
+    the host's). Each worker is a whole process with its own copy of the
+    scientific stack (about 250 MB before any data), and the work is CPU
+    bound, so more workers than that only cost memory; the threads of each
+    worker take the waiting requests (progress polls, store reads).
+    """
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    return min(2 * cores + 1, MAX_DEFAULT_WORKERS)
 
 
 @dataclass(frozen=True)
@@ -29,8 +49,9 @@ class Settings:
     Attributes
     ----------
     host, port : str, int
-        Where ``python app.py`` serves (``HOST``, ``PORT``; default
-        127.0.0.1:8050).
+        Where ``python3 dev.py run`` and ``python3 dev.py serve`` serve
+        (``HOST``, ``PORT``; default 127.0.0.1:8050; ``HOST=0.0.0.0`` for a
+        room).
     cache_dir : Path
         Server-side store for datasets and trees (``HCLUST_CACHE_DIR``).
     cache_size_mb : int
@@ -40,7 +61,8 @@ class Settings:
         A session's data expires this long after it was stored
         (``HCLUST_SESSION_TTL``, default 86400).
     max_upload_mb : int
-        Largest accepted upload (``HCLUST_MAX_UPLOAD_MB``, default 50).
+        Largest accepted upload (``HCLUST_MAX_UPLOAD_MB``, default 50). It
+        also bounds every request body: see :attr:`max_request_bytes`.
     webgl_threshold : int
         Scatter plots with more points than this use WebGL
         (``HCLUST_WEBGL_THRESHOLD``, default 3000).
@@ -58,6 +80,15 @@ class Settings:
         bar and a cancel button (``HCLUST_BACKGROUND_AFTER``, default 1).
     job_expire_seconds : int
         How long a finished job's result is kept for its page.
+    workers : int
+        Gunicorn worker processes of ``python3 dev.py serve``
+        (``HCLUST_WORKERS``; default :func:`default_workers`).
+    threads : int
+        Threads per worker (``HCLUST_THREADS``, default 4).
+    password : str or None
+        With ``HCLUST_PASSWORD`` set, every page and request but
+        ``/healthz`` asks for HTTP basic auth with this password (any user
+        name). Left out of the settings' repr.
     """
 
     host: str = "127.0.0.1"
@@ -72,11 +103,24 @@ class Settings:
     memory_budget_mb: int = field(default_factory=lambda: _half_machine_memory_mb())
     background_after_seconds: float = 1.0
     job_expire_seconds: int = 3600
+    workers: int = field(default_factory=lambda: default_workers())
+    threads: int = 4
+    password: str | None = field(default=None, repr=False)
 
     @property
     def max_upload_bytes(self) -> int:
         """:attr:`max_upload_mb` in bytes."""
         return self.max_upload_mb * 1_000_000
+
+    @property
+    def max_request_bytes(self) -> int:
+        """Largest request body the server reads (Flask's ``MAX_CONTENT_LENGTH``).
+
+        An upload arrives base64-encoded (4 bytes for every 3) inside a
+        callback's JSON body, next to the callback's other inputs; those get
+        :data:`REQUEST_HEADROOM_BYTES`.
+        """
+        return -(-self.max_upload_bytes * 4 // 3) + REQUEST_HEADROOM_BYTES
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -96,4 +140,7 @@ class Settings:
             background_after_seconds=float(
                 os.environ.get("HCLUST_BACKGROUND_AFTER", defaults.background_after_seconds)
             ),
+            workers=_env_int("HCLUST_WORKERS", defaults.workers, minimum=1),
+            threads=_env_int("HCLUST_THREADS", defaults.threads, minimum=1),
+            password=os.environ.get("HCLUST_PASSWORD") or None,
         )

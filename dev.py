@@ -1,11 +1,14 @@
 #!/usr/bin/env python3
 """Set up and run hclust-explorer with nothing but python3.
 
-    python3 dev.py run     # install into .venv, then serve http://127.0.0.1:8050
+    python3 dev.py run     # install into .venv, then the development server on http://127.0.0.1:8050
+    python3 dev.py serve   # install into .venv, then the production server (gunicorn) on HOST:PORT
     python3 dev.py test    # install into .venv (+ Debian's chromium), run every test
 
 The virtual environment is made once and refreshed when pyproject.toml
-changes. Extra arguments after ``test`` go to pytest.
+changes. Extra arguments after ``serve`` go to gunicorn, after ``test`` to
+pytest. ``serve`` for a room: ``HOST=0.0.0.0 python3 dev.py serve``; its
+workers and threads come from ``HCLUST_WORKERS`` and ``HCLUST_THREADS``.
 """
 
 from __future__ import annotations
@@ -59,9 +62,73 @@ def ensure_system_packages() -> None:
 
 
 def run_app() -> None:
-    """Serve the app on HOST:PORT (default 127.0.0.1:8050)."""
+    """Serve the app on HOST:PORT (default 127.0.0.1:8050) with the development server."""
     ensure_venv("")
     os.execv(PYTHON, [str(PYTHON), str(ROOT / "app.py")])
+
+
+def gunicorn_command(settings, python: str | Path = PYTHON, extra: list[str] | tuple[str, ...] = ()) -> list[str]:
+    """The gunicorn command line that serves ``app:server`` as ``settings`` say.
+
+    Parameters
+    ----------
+    settings : config.Settings
+        ``host``, ``port``, ``workers`` and ``threads`` are used; every
+        worker reads the rest from the environment itself when it imports
+        ``app.py``, exactly as ``gunicorn app:server`` would.
+    python : str or Path
+        The interpreter that runs gunicorn (the project's .venv).
+    extra : sequence of str
+        More gunicorn options, placed before the app (a later option wins).
+
+    Returns
+    -------
+    list of str
+    """
+    host = f"[{settings.host}]" if ":" in settings.host and not settings.host.startswith("[") else settings.host
+    return [
+        str(python), "-m", "gunicorn",
+        "--bind", f"{host}:{settings.port}",
+        "--workers", str(settings.workers),
+        # Threads take the requests that mostly wait (progress polls, store reads);
+        # and in gthread workers a long request does not trip gunicorn's timeout.
+        "--worker-class", "gthread",
+        "--threads", str(settings.threads),
+        # No --preload: each worker opens its own store and job cache (SQLite
+        # connections must not cross a fork), as a plain `gunicorn app:server` does.
+        "--chdir", str(ROOT),
+        *extra,
+        "app:server",
+    ]  # fmt: skip
+
+
+def celery_hint(settings) -> str | None:
+    """How to start the Celery workers, when background jobs go to them (REDIS_URL set)."""
+    if not settings.redis_url:
+        return None
+    celery = VENV / "bin" / "celery"
+    return (
+        "REDIS_URL is set: background jobs run on Celery workers. Start them with the same environment,\n"
+        "on this or any machine that reaches Redis:\n"
+        f"    cd {ROOT} && {celery} -A app:celery_app worker --loglevel=INFO"
+    )
+
+
+def serve_app(gunicorn_args: list[str]) -> None:
+    """Serve the app on HOST:PORT with gunicorn: HCLUST_WORKERS processes of HCLUST_THREADS threads."""
+    ensure_venv("")
+    sys.path.insert(0, str(ROOT))
+    from config import Settings  # standard library only, so this python3 can read it
+
+    settings = Settings.from_env()
+    hint = celery_hint(settings)
+    if hint:
+        print(hint, flush=True)
+    if settings.debug:
+        print("HCLUST_DEBUG is ignored by `serve` (Dash's debug mode is for `python3 dev.py run`).", flush=True)
+    command = gunicorn_command(settings, PYTHON, gunicorn_args)
+    print("+", " ".join(command), flush=True)
+    os.execv(PYTHON, command)
 
 
 def run_tests(pytest_args: list[str]) -> None:
@@ -74,10 +141,12 @@ def run_tests(pytest_args: list[str]) -> None:
 
 
 def main() -> None:
-    """Dispatch ``run`` or ``test``."""
+    """Dispatch ``run``, ``serve`` or ``test``."""
     command, *rest = sys.argv[1:] or ["help"]
     if command == "run":
         run_app()
+    elif command == "serve":
+        serve_app(rest)
     elif command == "test":
         run_tests(rest)
     else:

@@ -9,11 +9,12 @@ import uuid
 from pathlib import Path
 
 import flask
-from dash import Dash
 
 from callbacks import register_callbacks
 from components.layout import build_layout
 from config import Settings
+from server import HclustDash, harden, jobs_probe, store_probe
+from state import ownership
 from state.jobs import background_manager
 from state.session_store import SessionStore
 
@@ -47,8 +48,12 @@ def session_id(ttl_seconds: int) -> str:
     return new
 
 
-def create_app(settings: Settings | None = None, manager=None) -> Dash:
+def create_app(settings: Settings | None = None, manager=None) -> HclustDash:
     """Build the Dash app: layout, callbacks, the server-side store and the job manager.
+
+    Its Flask server gets ``/healthz``, the request-size limit, security
+    headers, optional basic auth and callback-payload checks (see
+    :mod:`server`).
 
     Parameters
     ----------
@@ -60,21 +65,25 @@ def create_app(settings: Settings | None = None, manager=None) -> Dash:
 
     Returns
     -------
-    dash.Dash
+    server.HclustDash
+        A ``dash.Dash``.
     """
     settings = settings or Settings.from_env()
     store = SessionStore.open(
         str(settings.cache_dir), settings.cache_size_mb, settings.session_ttl_seconds, settings.redis_url
     )
-    dash_app = Dash(
+    manager = manager or background_manager(settings)
+    dash_app = HclustDash(
         __name__,
         title="hclust-explorer",
         update_title=None,
         assets_folder=ASSETS,
-        background_callback_manager=manager or background_manager(settings),
+        background_callback_manager=manager,
         # gzip the responses: cut updates are typed arrays that shrink about 3x.
         compress=True,
     )
     dash_app.layout = lambda: build_layout(settings.max_upload_mb, session_id(settings.session_ttl_seconds))
     register_callbacks(dash_app, store, settings)
+    harden(dash_app, settings, {"store": store_probe(store), "jobs": jobs_probe(manager)})
+    ownership.install(dash_app.server, SESSION_COOKIE)  # after harden: the payload's shape is checked first
     return dash_app

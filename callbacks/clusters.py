@@ -18,6 +18,7 @@ from callbacks.render import ViewState
 from components import ids
 from components.clusters_panel import (
     MAX_LISTED_SAMPLES,
+    MAX_TABLE_FEATURES,
     MAX_TABLE_ROWS,
     SELECTION_HINT,
     cluster_table,
@@ -118,6 +119,12 @@ def table_note(clusters: ClusterView, summary: ClusterSummary) -> list:
     notes = [n for n in (summary.silhouette_note, summary.medoid_note) if n]
     if k > MAX_TABLE_ROWS:
         notes.append(f"The table shows the first {MAX_TABLE_ROWS} of {k} clusters; the CSV export has every sample.")
+    m = clusters.dataset.n_features
+    if m > MAX_TABLE_FEATURES:
+        notes.append(
+            f"The centroids are shown for the first {MAX_TABLE_FEATURES} of {m} features; "
+            "'Clusters, grouped' with the data rows exports them all."
+        )
     return [html.Span(" · ".join(parts)), *[html.Span(note, className="hint block") for note in notes]]
 
 

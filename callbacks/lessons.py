@@ -176,6 +176,7 @@ def algorithm_summary(fit: AlgorithmFit, cut: Cut, dataset: Dataset) -> list:
             f"(the tree's cut: {tree_scores.accuracy:.1%})",
         ]
     lines.append(html.P([*parts, "."]))
+    lines += [html.P(f"scikit-learn warns: {note}", className="hint") for note in fit.notes]
     return lines
 
 

@@ -14,6 +14,8 @@ from figures.scatter import CLUSTER_SYMBOLS
 from figures.style import N_SLOTS, slot_color
 
 MAX_TABLE_ROWS = 50
+MAX_TABLE_FEATURES = 40
+"""Centroid columns the table draws at most: a wide table (1,000 columns) would freeze the tab."""
 MAX_LISTED_SAMPLES = 50
 SELECTION_HINT = (
     "Click a merge dot or a leaf of the dendrogram (or a cluster's number in the table) "
@@ -213,10 +215,10 @@ def cluster_table(
     Returns
     -------
     html.Table
-        At most :data:`MAX_TABLE_ROWS` rows.
+        At most :data:`MAX_TABLE_ROWS` rows and :data:`MAX_TABLE_FEATURES` centroid columns.
     """
     k = sizes.size
-    features = list(feature_names)
+    features = list(feature_names)[:MAX_TABLE_FEATURES]
     head = [
         html.Tr(
             [
@@ -263,7 +265,7 @@ def cluster_table(
                     html.Td(f"{int(sizes[index]):,}", className="num"),
                     html.Td(format_number(silhouettes[index]), className="num"),
                     html.Td(medoid_labels[index], className="medoid", title=medoid_labels[index]),
-                    *[html.Td(format_number(v), className="num") for v in centroids[index].tolist()],
+                    *[html.Td(format_number(v), className="num") for v in centroids[index, : len(features)].tolist()],
                 ],
             )
         )

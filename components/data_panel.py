@@ -45,10 +45,12 @@ def data_controls(max_upload_mb: int) -> html.Section:
                     ]
                 ),
                 multiple=False,
-                # No max_size: the browser would drop a large file silently; the server says why instead.
-                max_size=-1,
+                # The browser refuses a larger file before sending it; assets/upload.js says why
+                # (dcc.Upload itself would drop it silently), and the server refuses larger bodies too.
+                max_size=max_upload_mb * 1_000_000,
                 accept=",".join((*ACCEPTED_EXTENSIONS, *IMAGE_EXTENSIONS)),
             ),
+            html.Div(id=ids.UPLOAD_LIMIT, hidden=True, **{"data-max-bytes": str(max_upload_mb * 1_000_000)}),
             dcc.Store(id=ids.TABLE_REF),
             html.Div(id=ids.DATA_SUMMARY, className="data-summary"),
             file_options(),

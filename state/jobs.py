@@ -7,6 +7,7 @@ import multiprocess
 from dash import CeleryManager, DiskcacheManager
 
 from config import Settings
+from state.session_store import private_directory
 
 
 def background_manager(settings: Settings) -> DiskcacheManager | CeleryManager:
@@ -35,5 +36,5 @@ def background_manager(settings: Settings) -> DiskcacheManager | CeleryManager:
     # loaded once, so jobs start fast and safe.
     multiprocess.set_forkserver_preload(["factory"])
     multiprocess.set_start_method("forkserver", force=True)
-    cache = diskcache.Cache(str(settings.cache_dir / "jobs"), size_limit=256 * 1_000_000)
+    cache = diskcache.Cache(private_directory(settings.cache_dir / "jobs"), size_limit=256 * 1_000_000)
     return DiskcacheManager(cache, expire=settings.job_expire_seconds)

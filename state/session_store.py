@@ -7,8 +7,10 @@ processes can share. Entries are bounded in total size and expire.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TypeVar
 
 import diskcache
@@ -92,7 +94,10 @@ class SessionStore:
         """
         if redis_url:
             return cls(RedisCache(redis_url), ttl_seconds)
-        cache = diskcache.Cache(directory, size_limit=size_mb * _MB, eviction_policy="least-recently-used")
+        cache = diskcache.Cache(
+            private_directory(directory), size_limit=size_mb * _MB, eviction_policy="least-recently-used"
+        )
+        cache.expire()  # what expired while the server was down is deleted, not only hidden
         return cls(cache, ttl_seconds)
 
     def put_dataset(self, session_id: str, dataset: Dataset) -> DataRef:
@@ -253,6 +258,27 @@ class SessionStore:
     @staticmethod
     def _key(ref: DataRef, kind: str, *parts: str) -> str:
         return "/".join((ref.session_id, ref.data_key, kind, *parts))
+
+
+def private_directory(directory: str | os.PathLike) -> str:
+    """Create (or take over) a directory only the app's own user can enter: mode 0700.
+
+    Everything the store writes inside (datasets, uploads, Dash's job-signing
+    secret) is then out of other users' reach, whatever each file's own mode.
+    A directory owned by another user is refused: it could be a trap laid in
+    a shared temporary folder.
+
+    Raises
+    ------
+    PermissionError
+        If the directory belongs to another user.
+    """
+    path = Path(directory)
+    path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    if hasattr(os, "getuid") and path.stat().st_uid != os.getuid():
+        raise PermissionError(f"the store directory {path} belongs to another user; choose another HCLUST_CACHE_DIR")
+    path.chmod(0o700)
+    return str(path)
 
 
 def _names(dataset: Dataset) -> list[str] | None:

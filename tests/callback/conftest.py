@@ -14,6 +14,9 @@ from dataclasses import dataclass
 
 import pytest
 
+from factory import SESSION_COOKIE
+from state.ownership import sessions_named
+
 UPDATE_URL = "/_dash-update-component"
 
 
@@ -94,11 +97,24 @@ def call(client, app, outputs: list[str], inputs=None, state=None, triggered=Non
     }
     if spec["state"]:
         body["state"] = _values(spec["state"], state or {})
+    _act_as_owner(client, body)
     reply = client.post(UPDATE_URL, json=body)
     assert reply.status_code in (200, 204), reply.get_data(as_text=True)[:2000]
     raw = reply.get_data()
     response = json.loads(raw)["response"] if reply.status_code == 200 else {}
     return Reply(reply.status_code, raw, response)
+
+
+def _act_as_owner(client, body: dict) -> None:
+    """Send the session cookie of the session the request names, as the browser that owns it does.
+
+    The server refuses requests naming another session than the cookie's
+    (``state/ownership.py``); tests that mean to replay foreign keys set the
+    cookie themselves and post with ``client.post``.
+    """
+    named = sessions_named(body)
+    if len(named) == 1:
+        client.set_cookie(SESSION_COOKIE, next(iter(named)))
 
 
 def text_of(node) -> str:

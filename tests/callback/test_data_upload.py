@@ -73,10 +73,11 @@ def test_file_over_the_configured_limit_is_refused_by_the_server(tmp_path):
     assert not reply.has(ids.DATA_REF, "data")
 
 
-def test_layout_says_the_limit_and_lets_the_server_check_it(dash_app):
+def test_layout_says_the_limit_and_the_browser_enforces_it(dash_app):
     layout = json.dumps(dash_app.layout(), default=lambda c: c.to_plotly_json())
     assert "up to 50 MB" in layout
-    assert '"max_size": -1' in layout
+    assert '"max_size": 50000000' in layout  # assets/upload.js says why a larger file is refused
+    assert '"data-max-bytes": "50000000"' in layout
 
 
 def test_a_table_that_fails_after_reading_offers_its_options_but_keeps_the_data(client, dash_app):

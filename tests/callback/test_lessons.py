@@ -529,3 +529,18 @@ def test_a_clicked_centroid_shows_its_first_members(client, dash_app):
     assert text_of(children[0]) == f"Cluster 3: the first 12 of its {members.size:,} members"
     captions = [text_of(n) for n in nodes(children) if n["type"] == "Figcaption"]
     assert captions == [f"{row} ({digits.target[row]})" for row in members[:12]]
+
+
+def test_a_zoomed_branch_zooms_the_heatmaps_rows(client, dash_app):
+    view = small_view(client, dash_app, p=30)
+    z = linkage(SMALL, "ward")
+    n = len(SMALL)
+    root = n + len(z) - 2  # the second highest merge: one branch of the tree
+    zoomed = {**view, "zoom_root": int(root)}
+    rows = heatmap_rows(heatmap_reply(client, dash_app, zoomed))
+    # The rows are the branch's samples, in the tree's left-to-right order.
+    order = leaves_list(z).tolist()
+    size = int(z[root - n, 3])
+    assert len(rows) == size
+    start = order.index(rows[0])
+    assert rows == order[start : start + size]
