@@ -7,6 +7,8 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from loaders.limits import DEFAULT_LIMITS, ENVIRONMENT, Limits
+
 
 def _env_int(name: str, default: int, minimum: int | None = None) -> int:
     value = os.environ.get(name)
@@ -80,6 +82,18 @@ class Settings:
         bar and a cancel button (``HCLUST_BACKGROUND_AFTER``, default 1).
     job_expire_seconds : int
         How long a finished job's result is kept for its page.
+    job_limit : int
+        Tree jobs running at once across the server (``HCLUST_JOBS``; default
+        the cores): the rest wait for a place, and their page says so.
+    job_timeout_seconds : int
+        A tree job running (or waiting) longer is stopped, and its page says
+        why (``HCLUST_JOB_TIMEOUT``, default 1800).
+    job_page_gone_seconds : float
+        A tree job whose page has made no request for this long (the tab was
+        closed; a live page polls several times a second) is stopped.
+    max_rows, max_columns, max_cells, max_name_chars, max_label_chars, max_uncompressed_mb, max_compression_ratio
+        The caps on an uploaded file (``HCLUST_MAX_ROWS`` and so on: see
+        ``loaders.limits.ENVIRONMENT``), checked before any per-column work.
     workers : int
         Gunicorn worker processes of ``python3 dev.py serve``
         (``HCLUST_WORKERS``; default :func:`default_workers`).
@@ -103,6 +117,22 @@ class Settings:
     memory_budget_mb: int = field(default_factory=lambda: _half_machine_memory_mb())
     background_after_seconds: float = 1.0
     job_expire_seconds: int = 3600
+    job_limit: int = field(default_factory=lambda: max(1, len(os.sched_getaffinity(0))))
+    job_timeout_seconds: int = 1800
+    job_page_gone_seconds: float = 45.0
+    max_rows: int = DEFAULT_LIMITS.max_rows
+    max_columns: int = DEFAULT_LIMITS.max_columns
+    max_cells: int = DEFAULT_LIMITS.max_cells
+    max_name_chars: int = DEFAULT_LIMITS.max_name_chars
+    max_label_chars: int = DEFAULT_LIMITS.max_label_chars
+    max_uncompressed_mb: int = DEFAULT_LIMITS.max_uncompressed_mb
+    max_compression_ratio: int = DEFAULT_LIMITS.max_compression_ratio
+
+    @property
+    def limits(self) -> Limits:
+        """The caps an uploaded file is checked against (``loaders.limits``)."""
+        return Limits(**{name: getattr(self, name) for name in ENVIRONMENT})
+
     workers: int = field(default_factory=lambda: default_workers())
     threads: int = 4
     password: str | None = field(default=None, repr=False)
@@ -141,6 +171,9 @@ class Settings:
                 os.environ.get("HCLUST_BACKGROUND_AFTER", defaults.background_after_seconds)
             ),
             workers=_env_int("HCLUST_WORKERS", defaults.workers, minimum=1),
+            job_limit=_env_int("HCLUST_JOBS", defaults.job_limit, minimum=1),
+            **{name: _env_int(variable, getattr(defaults, name), minimum=1) for name, variable in ENVIRONMENT.items()},
+            job_timeout_seconds=_env_int("HCLUST_JOB_TIMEOUT", defaults.job_timeout_seconds, minimum=1),
             threads=_env_int("HCLUST_THREADS", defaults.threads, minimum=1),
             password=os.environ.get("HCLUST_PASSWORD") or None,
         )

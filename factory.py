@@ -70,7 +70,11 @@ def create_app(settings: Settings | None = None, manager=None) -> HclustDash:
     """
     settings = settings or Settings.from_env()
     store = SessionStore.open(
-        str(settings.cache_dir), settings.cache_size_mb, settings.session_ttl_seconds, settings.redis_url
+        str(settings.cache_dir),
+        settings.cache_size_mb,
+        settings.session_ttl_seconds,
+        settings.redis_url,
+        quick_seconds=settings.background_after_seconds,
     )
     manager = manager or background_manager(settings)
     dash_app = HclustDash(
@@ -83,7 +87,9 @@ def create_app(settings: Settings | None = None, manager=None) -> HclustDash:
         compress=True,
     )
     dash_app.layout = lambda: build_layout(settings.max_upload_mb, session_id(settings.session_ttl_seconds))
-    register_callbacks(dash_app, store, settings)
+    guard = store.job_guard(settings.job_limit, settings.job_timeout_seconds, settings.job_page_gone_seconds)
+    register_callbacks(dash_app, store, settings, guard)
     harden(dash_app, settings, {"store": store_probe(store), "jobs": jobs_probe(manager)})
-    ownership.install(dash_app.server, SESSION_COOKIE)  # after harden: the payload's shape is checked first
+    # After harden: the payload's shape is checked first. Each request marks its page as alive for the jobs.
+    ownership.install(dash_app.server, SESSION_COOKIE, on_seen=guard.seen)
     return dash_app

@@ -20,6 +20,7 @@ the tests serve the same thing.
 from __future__ import annotations
 
 import hmac
+import json
 import logging
 import os
 import threading
@@ -31,6 +32,7 @@ from dash import CeleryManager, Dash, DiskcacheManager
 from werkzeug.exceptions import BadRequest, RequestEntityTooLarge
 
 from config import Settings
+from state.redis_cache import StoreUnavailableError
 from state.session_store import DataRef, SessionExpiredError, SessionStore
 
 REALM = "hclust-explorer"
@@ -124,9 +126,52 @@ def harden(dash_app: Dash, settings: Settings, probes: Mapping[str, Probe]) -> N
 
     server.add_url_rule(health_path, endpoint="hclust-healthz", view_func=healthz, methods=["GET"])
     server.register_error_handler(RequestEntityTooLarge, too_large)
+    server.register_error_handler(StoreUnavailableError, store_down)
+    if settings.redis_url:  # Dash's Celery manager talks to Redis itself: its connection errors too
+        import kombu.exceptions
+        import redis
+
+        for kind in (
+            redis.exceptions.ConnectionError,
+            redis.exceptions.TimeoutError,
+            kombu.exceptions.OperationalError,
+        ):
+            server.register_error_handler(kind, store_down)
     # After Dash's own first-request setup (registered when the app was made).
     server.before_request(guard)
     server.after_request(add_headers)
+
+
+def store_down(error: Exception) -> flask.Response:
+    """The store (Redis) went away during a callback: say so in the message line, change nothing else.
+
+    The reply is an ordinary Dash callback response that sets only the
+    message, when the callback writes it; otherwise no update (204), and the
+    next callback that writes the message says it. No 500 and no traceback,
+    whichever callback was running; service resumes when Redis is back.
+    """
+    body = flask.request.get_json(silent=True) if flask.request.path.endswith(UPDATE_PATH_SUFFIX) else None
+    outputs = body.get("outputs") if isinstance(body, dict) else None
+    outputs = outputs if isinstance(outputs, list) else [outputs]
+    for output in outputs:
+        if (
+            isinstance(output, dict)
+            and output.get("id") == "message"
+            and str(output.get("property", "")).startswith("children")
+        ):
+            said = str(error if isinstance(error, StoreUnavailableError) else StoreUnavailableError())
+            text = said[0].upper() + said[1:] + "."
+            paragraph = {
+                "type": "P",
+                "namespace": "dash_html_components",
+                "props": {"children": text, "className": "msg msg-error"},
+            }
+            reply = {"multi": True, "response": {"message": {"children": [paragraph]}}}
+            return flask.Response(json.dumps(reply), status=200, mimetype="application/json")
+    return flask.Response(status=204)
+
+
+UPDATE_PATH_SUFFIX = "/_dash-update-component"
 
 
 def _probe_key() -> str:

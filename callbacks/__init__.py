@@ -22,10 +22,11 @@ from callbacks import (
     zoom,
 )
 from config import Settings
+from state.job_guard import JobGuard
 from state.session_store import SessionStore
 
 
-def register_callbacks(app: Dash, store: SessionStore, settings: Settings) -> None:
+def register_callbacks(app: Dash, store: SessionStore, settings: Settings, guard: JobGuard | None = None) -> None:
     """Register every callback of the app.
 
     Parameters
@@ -35,10 +36,14 @@ def register_callbacks(app: Dash, store: SessionStore, settings: Settings) -> No
         Server-side data for all sessions; callbacks reach it only through
         the keys the browser sends.
     settings : Settings
+    guard : JobGuard, optional
+        The bounds on background jobs (``SessionStore.job_guard``); made from the settings when omitted.
     """
+    guard = guard or store.job_guard(settings.job_limit, settings.job_timeout_seconds, settings.job_page_gone_seconds)
     data.register(app, store, settings)
     options.register(app)
-    linkage.register(app, store, settings)
+    linkage.register(app, store, settings, guard)
+    linkage.register_job_outcome(app, store, guard)
     cut.register(app, store)
     aids.register(app, store)
     clusters.register(app, store)

@@ -6,11 +6,12 @@ from dash import Patch, html, no_update
 
 from hclust import ClusteringError
 from loaders import DataError
-from state.session_store import SessionExpiredError
+from state.redis_cache import StoreUnavailableError
+from state.session_store import SessionExpiredError, TreeNotBuiltError
 
 # The app's own errors: their messages are written for the user and shown
 # as they are. Anything else is a bug and is left to raise.
-USER_ERRORS = (ClusteringError, DataError, SessionExpiredError)
+USER_ERRORS = (ClusteringError, DataError, SessionExpiredError, TreeNotBuiltError, StoreUnavailableError)
 
 
 def message(*lines: str, kind: str = "info") -> list[html.P]:

@@ -208,7 +208,7 @@ def register(app: Dash, store: SessionStore, settings: Settings) -> None:
                 raw = decode_upload(contents, filename, settings.max_upload_bytes)
                 if is_image(raw, filename):
                     return new_image(store, raw, filename, session_id, method, metric)
-                table = parse_file(raw, filename, _waiting_sheet(pending))
+                table = parse_file(raw, filename, _waiting_sheet(pending), limits=settings.limits)
             except USER_ERRORS as error:
                 # Keep the current dataset and result; clear the contents so the
                 # same file can be dropped again once fixed.
@@ -221,7 +221,7 @@ def register(app: Dash, store: SessionStore, settings: Settings) -> None:
             if trigger == ids.SHEET:
                 if sheet == table.sheet or table.raw is None:
                     raise PreventUpdate
-                table = parse_file(table.raw, table.filename, sheet)
+                table = parse_file(table.raw, table.filename, sheet, limits=settings.limits)
                 return new_table(store, table, table.raw, scaling, session_id, method, metric, None)
             dataset = prepare(table, chosen_options(features, label, missing, scaling, read_as, classes))
         except USER_ERRORS as error:

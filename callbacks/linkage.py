@@ -8,9 +8,10 @@ building another tree.
 
 from __future__ import annotations
 
+import time
 from dataclasses import replace
 
-from dash import Dash, Input, Output, State, ctx
+from dash import Dash, Input, Output, State, ctx, html
 from dash.exceptions import PreventUpdate
 
 from callbacks.address import pending_for
@@ -23,6 +24,7 @@ from components import ids
 from config import Settings
 from hclust import ClusteringError, validate_choice
 from hclust.estimate import Estimate, describe, estimate_tree
+from state.job_guard import JobGuard
 from state.session_store import EXACT, TREE_MODES, DataRef, SessionExpiredError, SessionStore
 
 FASTER = "an approximate tree (under Linkage) is much faster on large data."
@@ -70,8 +72,8 @@ def cancelled_note(pending: str, shown: str, method: str, metric: str) -> str:
     return CANCELLED_DATA.format(pending=pending, shown=shown, method=method, metric=metric)
 
 
-def register(app: Dash, store: SessionStore, settings: Settings) -> None:
-    """Register the linkage callbacks on ``app``."""
+def register(app: Dash, store: SessionStore, settings: Settings, guard: JobGuard) -> None:
+    """Register the linkage callbacks on ``app``; ``guard`` bounds the background jobs."""
 
     @app.callback(
         *TREE_OUTPUTS.values(),
@@ -141,8 +143,12 @@ def register(app: Dash, store: SessionStore, settings: Settings) -> None:
         def report(fraction: float, stage: str) -> None:
             set_progress((str(round(100 * fraction)), f"{view.method} / {view.metric}: {stage}{expected}"))
 
+        def waiting(running: int) -> None:
+            set_progress(("0", f"Waiting: {running} trees are being built on this server; yours starts next."))
+
         try:
-            store.tree(view.ref, view.method, view.metric, progress=report)
+            with guard.running(view.session, waiting):
+                store.tree(view.ref, view.method, view.metric, progress=report)
             return view_reply(show(store, settings, view, job["previous"], job["new_data"], job.get("pending")))
         except USER_ERRORS as error:
             return view_reply(failed(error))
@@ -172,6 +178,50 @@ def register(app: Dash, store: SessionStore, settings: Settings) -> None:
             return restore_reply(message=error_message(error, "Cancelled, but the previous data is gone: "))
         note = cancelled_note(_name_of(store, pending), shown, view.method, view.metric)
         return restore_reply(data_ref=view.ref.to_store(), **panel, **linkage, message=message(note))
+
+
+JOB_FAILED = (
+    "The tree job stopped without a result (its process ended: it was killed, or the server restarted), "
+    "so the previous view stays."
+)
+
+
+def register_job_outcome(app: Dash, store: SessionStore, guard: JobGuard) -> None:
+    """Say why a tree job ended without its tree, and offer to start it again."""
+
+    @app.callback(
+        Output(ids.MESSAGE, "children", allow_duplicate=True),
+        Output(ids.JOB_RETRY, "hidden"),
+        Input(ids.JOB_BOX, "hidden"),
+        State(ids.TREE_JOB, "data"),
+        State(ids.JOB_CANCEL, "n_clicks_timestamp"),
+        prevent_initial_call=True,
+    )
+    def job_ended(hidden, job, cancelled_at):
+        if not hidden or not job:
+            raise PreventUpdate  # a job started, or none was asked for
+        view = ViewState.from_store(job["view"])
+        if cancelled_at and time.time() * 1000 - cancelled_at < CANCEL_WINDOW_MS:
+            raise PreventUpdate  # cancelled: the cancel callback says so
+        if store.has_tree(view.ref, view.method, view.metric):
+            raise PreventUpdate  # built: the job showed it
+        why = guard.outcome(view.session) or JOB_FAILED
+        return [html.P(f"{why} Retry starts it again.", className="msg msg-error")], False
+
+    @app.callback(
+        Output(ids.TREE_JOB, "data", allow_duplicate=True),
+        Output(ids.JOB_RETRY, "hidden", allow_duplicate=True),
+        Input(ids.JOB_RETRY, "n_clicks"),
+        State(ids.TREE_JOB, "data"),
+        prevent_initial_call=True,
+    )
+    def retry_job(clicks, job):
+        if not clicks or not job:
+            raise PreventUpdate
+        return {**job, "attempt": int(job.get("attempt", 0)) + 1}, True  # a new value starts the job again
+
+
+CANCEL_WINDOW_MS = 10_000
 
 
 def _requested_view(ref: DataRef, method, metric, p, annotate_above, tree_mode, previous_view) -> ViewState:

@@ -71,7 +71,9 @@ def register(app: Dash, store: SessionStore, settings: Settings) -> None:
             opened = read_session(decode_upload(contents, name, settings.max_upload_bytes), name)
             if opened.data is not None:
                 # The address names the table of one sheet (a workbook's first, unless it says another).
-                table = parse_file(opened.data, opened.filename, decode(opened.address).view.source.sheet)
+                table = parse_file(
+                    opened.data, opened.filename, decode(opened.address).view.source.sheet, limits=settings.limits
+                )
                 store.put_table(session_id, table)
                 store.put_upload_bytes(session_id, table.key, opened.data)
         except USER_ERRORS as error:

@@ -311,6 +311,9 @@ def results_strip() -> html.Div:
                 ],
             ),
             html.Div(id=ids.MESSAGE, className="message", role="status", **{"aria-live": "polite"}),
+            html.Button(
+                "Retry the tree", id=ids.JOB_RETRY, className="button", hidden=True, n_clicks=0, title="Start it again"
+            ),
         ],
     )
 

@@ -11,6 +11,7 @@ import binascii
 from loaders.dataset import Dataset
 from loaders.errors import DataError
 from loaders.formats import parse_file
+from loaders.limits import DEFAULT_LIMITS, Limits
 from loaders.options import LoadOptions
 from loaders.prepare import prepare
 
@@ -61,7 +62,7 @@ def _too_large(filename: str, size: int, max_bytes: int) -> DataError:
     )
 
 
-def read_table(raw: bytes, filename: str) -> Dataset:
+def read_table(raw: bytes, filename: str, limits: Limits = DEFAULT_LIMITS) -> Dataset:
     """Read a file with the default choices: the shortcut for :func:`parse_file` then :func:`prepare`.
 
     Parameters
@@ -70,6 +71,8 @@ def read_table(raw: bytes, filename: str) -> Dataset:
         The file's content (any format :func:`loaders.formats.parse_file` reads).
     filename : str
         Names the dataset and the messages.
+    limits : Limits, optional
+        Caps on the table's size (see :func:`loaders.formats.parse_file`).
 
     Returns
     -------
@@ -83,4 +86,4 @@ def read_table(raw: bytes, filename: str) -> Dataset:
     DataError
         With the problem and the fix.
     """
-    return prepare(parse_file(raw, filename), LoadOptions())
+    return prepare(parse_file(raw, filename, limits=limits), LoadOptions())

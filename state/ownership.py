@@ -91,7 +91,7 @@ def _session_fields(value, depth: int) -> Iterator[str]:
                 yield from _session_fields(child, depth - 1)
 
 
-def install(server, cookie_name: str, update_path: str = "/_dash-update-component") -> None:
+def install(server, cookie_name: str, update_path: str = "/_dash-update-component", on_seen=None) -> None:
     """Refuse, with 403 and the reason, any callback request naming another session than its cookie's.
 
     Parameters
@@ -102,6 +102,9 @@ def install(server, cookie_name: str, update_path: str = "/_dash-update-componen
         The session cookie (``factory.SESSION_COOKIE``).
     update_path : str
         Dash's callback route.
+    on_seen : callable, optional
+        ``on_seen(session_id)`` for each request of a session's own page
+        (``JobGuard.seen``: a job whose page is gone is stopped).
     """
     import flask  # here, not at the top: the rest of the module is plain Python, tested without a server
 
@@ -112,7 +115,10 @@ def install(server, cookie_name: str, update_path: str = "/_dash-update-componen
         payload = flask.request.get_json(silent=True)
         if not isinstance(payload, dict):
             return None  # malformed: the payload check answers it
-        reason = refusal(payload, flask.request.cookies.get(cookie_name) or None)
+        cookie = flask.request.cookies.get(cookie_name) or None
+        reason = refusal(payload, cookie)
         if reason is None:
+            if cookie is not None and on_seen is not None:
+                on_seen(cookie)
             return None
         return flask.Response(reason[0].upper() + reason[1:] + ".", status=403, mimetype="text/plain")

@@ -19,9 +19,11 @@ from hclust import DendrogramGeometry, Projection, Tree, build_tree, project_to_
 from hclust.approximate import build_approximate_tree
 from hclust.dendrogram import subtree_geometry
 from hclust.errors import ClusteringError
+from hclust.estimate import estimate_tree
 from hclust.projection import embed_distances
 from hclust.tree import Progress, build_tree_from_distances
 from loaders import Dataset, Table
+from state.job_guard import JobGuard
 from state.redis_cache import RedisCache
 
 _MB = 1_000_000
@@ -61,6 +63,17 @@ class DataRef:
         return cls(str(value["session"]), str(value["data"]))
 
 
+class TreeNotBuiltError(LookupError):
+    """The tree a request needs is not stored and is too slow to build inside a web request."""
+
+    def __init__(self, method: str, n: int, seconds: float) -> None:
+        super().__init__(
+            f"the {method} tree of these {n:,} samples is no longer on the server (it was evicted or never built), "
+            f"and rebuilding it takes about {seconds:.0f} s: choose the linkage method again to rebuild it in the "
+            "background, with a progress bar"
+        )
+
+
 class SessionStore:
     """Datasets, trees and projections keyed by session and content.
 
@@ -72,12 +85,20 @@ class SessionStore:
         Lifetime of each entry after it is written.
     """
 
-    def __init__(self, cache: diskcache.Cache, ttl_seconds: int) -> None:
+    def __init__(self, cache: diskcache.Cache, ttl_seconds: int, quick_seconds: float | None = None) -> None:
         self._cache = cache
         self._ttl = ttl_seconds
+        self._quick = quick_seconds
 
     @classmethod
-    def open(cls, directory: str, size_mb: int, ttl_seconds: int, redis_url: str | None = None) -> SessionStore:
+    def open(
+        cls,
+        directory: str,
+        size_mb: int,
+        ttl_seconds: int,
+        redis_url: str | None = None,
+        quick_seconds: float | None = None,
+    ) -> SessionStore:
         """Open (or create) a store: a diskcache directory, or Redis when a URL is given.
 
         Parameters
@@ -91,14 +112,17 @@ class SessionStore:
         ttl_seconds : int
         redis_url : str, optional
             Store in Redis instead, so several machines share the data.
+        quick_seconds : float, optional
+            Trees estimated to take longer are built only by background jobs
+            (see :meth:`tree`); None builds any tree where it is asked for.
         """
         if redis_url:
-            return cls(RedisCache(redis_url), ttl_seconds)
+            return cls(RedisCache(redis_url), ttl_seconds, quick_seconds)
         cache = diskcache.Cache(
             private_directory(directory), size_limit=size_mb * _MB, eviction_policy="least-recently-used"
         )
         cache.expire()  # what expired while the server was down is deleted, not only hidden
-        return cls(cache, ttl_seconds)
+        return cls(cache, ttl_seconds, quick_seconds)
 
     def put_dataset(self, session_id: str, dataset: Dataset) -> DataRef:
         """Store a dataset for a session and return the reference the browser keeps."""
@@ -118,7 +142,10 @@ class SessionStore:
         ref : DataRef
         method, metric : str
         progress : callable, optional
-            ``progress(fraction, stage)`` while a new tree is built.
+            ``progress(fraction, stage)`` while a new tree is built. Only a
+            background job passes it; without it, a tree that is not stored
+            is rebuilt here only when its estimate is quick (``quick_seconds``),
+            so no web request builds a slow tree, whatever path asked.
 
         Raises
         ------
@@ -126,11 +153,31 @@ class SessionStore:
             If the method and metric cannot cluster this dataset.
         SessionExpiredError
             If the dataset is gone.
+        TreeNotBuiltError
+            If the tree is not stored and too slow to build in a request.
         """
         mode = self.tree_mode(ref)
-        return self._memo(
-            ref, ("tree", method, metric, mode), lambda: _build(self.dataset(ref), method, metric, mode, progress)
-        )
+
+        def build() -> Tree:
+            dataset = self.dataset(ref)
+            if progress is None and self._quick is not None:
+                self._check_quick(dataset, method, metric, mode)
+            return _build(dataset, method, metric, mode, progress)
+
+        return self._memo(ref, ("tree", method, metric, mode), build)
+
+    def _check_quick(self, dataset: Dataset, method: str, metric: str, mode: str) -> None:
+        n, represented = dataset.n_samples, 0
+        if mode != EXACT:
+            n, represented = min(n, TREE_MODES[mode][1]), n
+        tree_metric = "precomputed" if dataset.is_distance_matrix else metric
+        estimate = estimate_tree(n, dataset.n_features, method, tree_metric, representatives_of=represented)
+        if estimate.seconds > self._quick:
+            raise TreeNotBuiltError(method, dataset.n_samples, estimate.seconds)
+
+    def job_guard(self, limit: int, timeout_seconds: float, page_gone_seconds: float) -> JobGuard:
+        """The bounds on background tree jobs, kept in this store (shared by every process)."""
+        return JobGuard(self._cache, limit, timeout_seconds, page_gone_seconds)
 
     def has_tree(self, ref: DataRef, method: str, metric: str) -> bool:
         """True when that tree is already built (so showing it is instant)."""

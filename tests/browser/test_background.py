@@ -72,3 +72,71 @@ def test_cancelling_keeps_the_previous_result_and_menus(background_page: Page, b
     expect(page.locator("#data-options-title")).to_have_text("")
     expect(page.locator("#feature-columns .dash-dropdown-value-item")).to_have_count(0)  # no column of big.csv
     expect(page.locator("#scaling input[value=none]")).to_be_checked()
+
+
+def _job_processes() -> list:
+    """The background jobs' processes: children of the fork server that this test's app started."""
+    import psutil
+
+    found = []
+    for process in psutil.Process().children(recursive=True):
+        try:
+            if "forkserver" not in " ".join(process.cmdline()):
+                continue
+            found += [child for child in process.children() if child.status() != psutil.STATUS_ZOMBIE]
+        except (psutil.NoSuchProcess, psutil.ZombieProcess):
+            continue  # it ended while we looked
+    return found
+
+
+def test_a_killed_job_says_it_failed_and_retry_builds_the_tree(background_page: Page, big_csv):
+    page = background_page
+    page.locator("#upload input[type=file]").set_input_files(str(big_csv))
+    expect(page.locator("#job-box")).to_be_visible(timeout=15_000)
+    page.wait_for_function("() => +document.querySelector('#job-progress').value > 0", timeout=30_000)
+    jobs = _job_processes()
+    assert jobs, "no job process found"
+    for job in jobs:
+        job.kill()  # a real SIGKILL, as the OOM killer or an operator would
+    expect(page.locator("#job-box")).to_be_hidden(timeout=30_000)
+    expect(page.locator("#message")).to_contain_text("stopped without a result")
+    expect(page.locator("#cophenetic")).to_have_text("0.98001")  # the previous view stays
+    retry = page.locator("#job-retry")
+    expect(retry).to_be_visible()
+    retry.click()
+    expect(page.locator("#job-box")).to_be_visible(timeout=15_000)
+    expect(page.locator("#job-box")).to_be_hidden(timeout=120_000)
+    expect(page.locator("#n-clusters")).to_have_value("3")
+    expect(retry).to_be_hidden()
+
+
+def _open(page: Page, serve, settings: Settings) -> None:
+    page.add_init_script(TRACK_REQUESTS_JS)
+    page.goto(serve(create_app(settings)))
+    expect(page.locator("#cophenetic")).to_have_text("0.98001", timeout=30_000)
+
+
+def test_a_job_past_the_time_limit_is_stopped_and_the_page_says_why(page: Page, serve, tmp_path, big_csv):
+    _open(page, serve, Settings(cache_dir=tmp_path / "cache", job_timeout_seconds=2))
+    page.locator("#upload input[type=file]").set_input_files(str(big_csv))
+    expect(page.locator("#job-box")).to_be_visible(timeout=15_000)
+    expect(page.locator("#job-box")).to_be_hidden(timeout=60_000)
+    expect(page.locator("#message")).to_contain_text("The tree job was stopped: it ran past this server's limit of 2 s")
+    expect(page.locator("#cophenetic")).to_have_text("0.98001")
+    assert not _job_processes()
+
+
+def test_a_job_whose_page_was_closed_is_stopped(context, serve, tmp_path, big_csv):
+    import time
+
+    page = context.new_page()
+    _open(page, serve, Settings(cache_dir=tmp_path / "cache", job_page_gone_seconds=3))
+    page.locator("#upload input[type=file]").set_input_files(str(big_csv))
+    expect(page.locator("#job-box")).to_be_visible(timeout=15_000)
+    page.wait_for_function("() => +document.querySelector('#job-progress').value > 0", timeout=30_000)
+    assert _job_processes()
+    page.close()  # the tab goes away; its job would otherwise run to the end
+    deadline = time.monotonic() + 30
+    while _job_processes() and time.monotonic() < deadline:
+        time.sleep(0.5)
+    assert not _job_processes()

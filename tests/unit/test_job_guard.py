@@ -1,0 +1,67 @@
+"""The bounds on background jobs: slots shared through the store, leases that free themselves, page checks."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import diskcache
+
+from state import job_guard
+from state.job_guard import JobGuard
+
+
+def test_a_second_job_waits_for_the_only_slot_and_says_so(tmp_path, monkeypatch):
+    monkeypatch.setattr(job_guard, "RENEW_SECONDS", 0.05)
+    guard = JobGuard(diskcache.Cache(str(tmp_path)), limit=1, timeout_seconds=60)
+    order, waits = [], []
+    first_in = threading.Event()
+
+    def first():
+        with guard.running("a" * 32, waits.append):
+            order.append("first starts")
+            first_in.set()
+            time.sleep(0.4)
+            order.append("first ends")
+
+    def second():
+        first_in.wait(5)
+        with guard.running("b" * 32, waits.append):
+            order.append("second starts")
+
+    threads = [threading.Thread(target=first), threading.Thread(target=second)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(10)
+    assert order == ["first starts", "first ends", "second starts"]
+    assert waits and set(waits) == {1}  # the waiting job was told how many run
+
+
+def test_a_slot_held_by_a_dead_job_frees_itself_when_its_lease_expires(tmp_path, monkeypatch):
+    monkeypatch.setattr(job_guard, "RENEW_SECONDS", 0.05)
+    cache = diskcache.Cache(str(tmp_path))
+    cache.add("jobs/slot/0", "killed job", expire=0.3)  # its process died: nobody renews the lease
+    guard = JobGuard(cache, limit=1, timeout_seconds=60)
+    started = time.monotonic()
+    with guard.running("c" * 32, lambda running: None):
+        waited = time.monotonic() - started
+    assert 0.2 < waited < 5
+
+
+def test_a_page_that_stopped_asking_is_gone_and_the_reason_is_read_once(tmp_path, monkeypatch):
+    cache = diskcache.Cache(str(tmp_path))
+    guard = JobGuard(cache, limit=1, timeout_seconds=60)
+    session = "d" * 32
+    assert guard._page_alive(session)  # never seen (no cookie): not judged gone
+    guard.seen(session)
+    assert guard._page_alive(session)
+    cache.set(f"{session}/page-seen", time.time() - guard.page_gone_seconds - 1)
+    assert not guard._page_alive(session)
+
+    exits = []
+    monkeypatch.setattr(job_guard.os, "_exit", exits.append)
+    guard._end(session, "its page was closed")
+    assert exits == [3]
+    assert guard.outcome(session) == "The tree job was stopped: its page was closed."
+    assert guard.outcome(session) is None
