@@ -147,7 +147,7 @@ def register(app: Dash, store: SessionStore, settings: Settings, guard: JobGuard
             set_progress(("0", f"Waiting: {running} trees are being built on this server; yours starts next."))
 
         try:
-            with guard.running(view.session, waiting):
+            with guard.running(view.session, job_name(view), waiting):
                 store.tree(view.ref, view.method, view.metric, progress=report)
             return view_reply(show(store, settings, view, job["previous"], job["new_data"], job.get("pending")))
         except USER_ERRORS as error:
@@ -205,7 +205,7 @@ def register_job_outcome(app: Dash, store: SessionStore, guard: JobGuard) -> Non
             raise PreventUpdate  # cancelled: the cancel callback says so
         if store.has_tree(view.ref, view.method, view.metric):
             raise PreventUpdate  # built: the job showed it
-        why = guard.outcome(view.session) or JOB_FAILED
+        why = guard.outcome(view.session, job_name(view)) or JOB_FAILED
         return [html.P(f"{why} Retry starts it again.", className="msg msg-error")], False
 
     @app.callback(
@@ -222,6 +222,11 @@ def register_job_outcome(app: Dash, store: SessionStore, guard: JobGuard) -> Non
 
 
 CANCEL_WINDOW_MS = 10_000
+
+
+def job_name(view: ViewState) -> str:
+    """Names a tree job by the tree it builds (its outcome is recorded under this name)."""
+    return f"{view.data}/{view.method}/{view.metric}/{view.tree_mode}"
 
 
 def _requested_view(ref: DataRef, method, metric, p, annotate_above, tree_mode, previous_view) -> ViewState:

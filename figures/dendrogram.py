@@ -17,7 +17,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from figures.labels import CutLabelPlace, DendrogramLabels, LabelSizes, cut_line_text
-from figures.style import N_SLOTS, color_slots
+from figures.style import N_SLOTS, color_slots, plain
 from figures.theme import LIGHT, Theme
 from hclust import DendrogramGeometry, LinkColoring, Tree
 from hclust.cut import HEADROOM
@@ -119,7 +119,7 @@ def dendrogram_figure(
     figure.update_xaxes(
         tickmode="array",
         tickvals=geometry.leaf_x[shown],
-        ticktext=list(geometry.leaf_text[shown]),
+        ticktext=[plain(text) for text in geometry.leaf_text[shown]],
         tickangle=0 if leaves.upright else -90,
         tickfont={"size": theme.leaf_size if leaves.upright else theme.turned_leaf_size},
         showgrid=False,
@@ -194,7 +194,7 @@ def _leaf_trace(geometry: DendrogramGeometry, theme: Theme) -> go.Scatter:
             "cmax": N_SLOTS + 0.5,
             "line": {"width": 1, "color": theme.background},
         },
-        text=list(geometry.leaf_text),
+        text=[plain(text) for text in geometry.leaf_text],
         hovertemplate="leaf %{text}<br>cluster %{customdata}<extra></extra>",
         name="leaves",
     )

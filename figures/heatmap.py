@@ -23,7 +23,7 @@ import plotly.graph_objects as go
 
 from figures.dendrogram import LINE_DASHES, N_COLOR_TRACES, NEUTRAL_TRACE, FigureUpdates, cluster_styles
 from figures.labels import text_height, text_width
-from figures.style import N_SLOTS, color_slots
+from figures.style import N_SLOTS, color_slots, plain
 from figures.theme import LIGHT, Theme
 from hclust import DendrogramGeometry, LinkColoring, truncated_geometry
 from hclust.cut import HEADROOM
@@ -224,7 +224,7 @@ def _heatmap_trace(data: HeatmapData, geometry: DendrogramGeometry, theme: Theme
         z=data.values.astype(np.float32),  # 4 significant digits are shown; half the bytes
         x=_column_x(data.n_columns),
         y=geometry.leaf_x,
-        text=[[f"{row}<br>{column}" for column in data.column_names] for row in rows],
+        text=[[f"{plain(row)}<br>{plain(column)}" for column in data.column_names] for row in rows],
         hovertemplate=f"%{{text}}<br>{quantity} %{{z:.4g}}<extra></extra>",
         **colour,
         colorbar={
@@ -355,7 +355,7 @@ def _stride(count: int, label_px: float, span_px: float) -> int:
 
 def _short(text: str) -> str:
     """A label of at most :data:`MAX_LABEL_CHARS` characters."""
-    return text if len(text) <= MAX_LABEL_CHARS else text[: MAX_LABEL_CHARS - 1] + "\u2026"
+    return plain(text if len(text) <= MAX_LABEL_CHARS else text[: MAX_LABEL_CHARS - 1] + "\u2026")
 
 
 def _columns_note(data: HeatmapData, theme: Theme) -> list[dict]:

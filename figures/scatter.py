@@ -6,7 +6,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from figures.dendrogram import FigureUpdates
-from figures.style import typed_array
+from figures.style import plain, typed_array
 from figures.theme import LIGHT, Theme
 from hclust import Cut, Projection
 
@@ -100,7 +100,7 @@ def scatter_figure(
         x=projection.x,
         y=projection.y,
         mode="markers",
-        text=list(sample_names) if sample_names is not None else None,
+        text=[plain(name) for name in sample_names] if sample_names is not None else None,
         # How a branch selection (``selectedpoints``) looks: its samples
         # stand out, the others fade.
         selected={"marker": {"opacity": 1.0, "size": size + 4}},
@@ -127,8 +127,8 @@ def scatter_figure(
             margin={"l": 70, "r": 20, "t": 20, "b": 60}, uirevision=revision, hovermode="closest", showlegend=False
         )
     )
-    figure.update_xaxes(theme.axis(title={"text": projection.x_title, "font": {"size": theme.font_size}}))
-    figure.update_yaxes(theme.axis(title={"text": projection.y_title, "font": {"size": theme.font_size}}))
+    figure.update_xaxes(theme.axis(title={"text": plain(projection.x_title), "font": {"size": theme.font_size}}))
+    figure.update_yaxes(theme.axis(title={"text": plain(projection.y_title), "font": {"size": theme.font_size}}))
     figure.update_xaxes(zeroline=False)
     figure.update_yaxes(zeroline=False)
     if projection.equal_scale:

@@ -99,3 +99,14 @@ def base_layout(**overrides) -> dict:
     }
     layout.update(overrides)
     return layout
+
+
+def plain(text: str) -> str:
+    """A user's label or column name as Plotly shows it: as text, never as markup.
+
+    Plotly reads ``<b>``, ``<br>``, ``<a href>`` and HTML entities in every
+    text it draws (ticks, hovers, titles); escaping ``&``, ``<`` and ``>``
+    makes it draw them as the characters they are. (No script runs either
+    way; the point is that a label reads as written.)
+    """
+    return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

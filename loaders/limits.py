@@ -63,7 +63,8 @@ class Limits:
         to this length, ending in ``…``, with a note (not refused).
     max_uncompressed_mb : int
         What an archive (.xlsx) may unpack to, in MB
-        (``HCLUST_MAX_UNCOMPRESSED_MB``, default 100: openpyxl reads about 2 MB of sheet XML a second, so this bounds a workbook to about a minute).
+        (``HCLUST_MAX_UNCOMPRESSED_MB``, default 100: openpyxl reads about
+        2 MB of sheet XML a second, so this bounds a workbook to about a minute).
     max_compression_ratio : int
         How many times smaller than its content an archive member may be
         (``HCLUST_MAX_COMPRESSION_RATIO``, default 100). Workbooks saved by

@@ -20,6 +20,7 @@ from __future__ import annotations
 import os
 import threading
 import time
+import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
@@ -52,6 +53,7 @@ class JobGuard:
         self.timeout_seconds = float(timeout_seconds)
         self.page_gone_seconds = float(page_gone_seconds)
         self._last_seen: dict[str, float] = {}
+        self._job: tuple[str, str] = ("", "")
 
     # --- the page side -------------------------------------------------------------
 
@@ -63,9 +65,9 @@ class JobGuard:
         self._last_seen[session_id] = now
         self._cache.set(_seen_key(session_id), now, expire=max(self.page_gone_seconds * 4, 60))
 
-    def outcome(self, session_id: str) -> str | None:
-        """Why the session's last job was stopped, once (the record is deleted when read); None if it wasn't."""
-        key = _outcome_key(session_id)
+    def outcome(self, session_id: str, job: str) -> str | None:
+        """Why a job of the session was stopped, once (the record is deleted when read); None if it wasn't."""
+        key = _outcome_key(session_id, job)
         text = self._cache.get(key)
         if text is not None:
             self._cache.delete(key)
@@ -74,20 +76,31 @@ class JobGuard:
     # --- the job side --------------------------------------------------------------
 
     @contextmanager
-    def running(self, session_id: str, waiting: Callable[[int], None]) -> Iterator[None]:
-        """Hold a slot while the job runs; watch its time and its page.
+    def running(self, session_id: str, job: str, waiting: Callable[[int], None]) -> Iterator[None]:
+        """Hold a slot while the job runs; watch its time and its page; one running job per session.
 
         Parameters
         ----------
         session_id : str
             The session whose page started the job.
+        job : str
+            Names the job's tree (its outcome is read under this name).
         waiting : callable
             ``waiting(jobs_running)`` while the job waits for a slot (to tell the page).
+
+        Notes
+        -----
+        A newer job of the same session (another tab, or a new choice)
+        replaces this one: its watchdog sees that it is no longer the
+        session's current job and stops it.
         """
-        self._cache.delete(_outcome_key(session_id))
-        slot = self._acquire(session_id, waiting)
+        self._job = (session_id, job)
+        self._cache.delete(_outcome_key(session_id, job))
+        token = uuid.uuid4().hex
+        self._cache.set(_current_key(session_id), token, expire=max(self.timeout_seconds * 2, 60))
+        slot = self._acquire(session_id, waiting, token)
         stop = threading.Event()
-        watchdog = threading.Thread(target=self._watch, args=(slot, session_id, stop), daemon=True)
+        watchdog = threading.Thread(target=self._watch, args=(slot, session_id, token, stop), daemon=True)
         watchdog.start()
         try:
             yield
@@ -96,29 +109,31 @@ class JobGuard:
             watchdog.join(RENEW_SECONDS * 2)
             self._cache.delete(_slot_key(slot))
 
-    def _acquire(self, session_id: str, waiting: Callable[[int], None]) -> int:
+    def _acquire(self, session_id: str, waiting: Callable[[int], None], token: str) -> int:
         started = time.monotonic()
         while True:
             for slot in range(self.limit):
                 if self._cache.add(_slot_key(slot), session_id, expire=LEASE_SECONDS):
                     return slot
-            if time.monotonic() - started > self.timeout_seconds:
-                self._end(session_id, f"it waited {self.timeout_seconds:.0f} s for a free place on this server")
-            if not self._page_alive(session_id):
-                self._end(session_id, "its page was closed")
+            self._check(session_id, token, started, f"it waited over {self.timeout_seconds:.0f} s for a free place")
             waiting(self.limit)
             time.sleep(RENEW_SECONDS)
 
-    def _watch(self, slot: int, session_id: str, stop: threading.Event) -> None:
+    def _watch(self, slot: int, session_id: str, token: str, stop: threading.Event) -> None:
         started = time.monotonic()
+        limit = f"it ran past this server's limit of {self.timeout_seconds:.0f} s (HCLUST_JOB_TIMEOUT)"
         while not stop.wait(RENEW_SECONDS):
             self._cache.set(_slot_key(slot), session_id, expire=LEASE_SECONDS)
-            if time.monotonic() - started > self.timeout_seconds:
-                self._end(
-                    session_id, f"it ran past this server's limit of {self.timeout_seconds:.0f} s (HCLUST_JOB_TIMEOUT)"
-                )
-            if not self._page_alive(session_id):
-                self._end(session_id, "its page was closed")
+            self._check(session_id, token, started, limit)
+
+    def _check(self, session_id: str, token: str, started: float, too_long: str) -> None:
+        """End the job when it took too long, its page is gone, or a newer job of its session replaced it."""
+        if time.monotonic() - started > self.timeout_seconds:
+            self._end(session_id, too_long)
+        if not self._page_alive(session_id):
+            self._end(session_id, "its page was closed")
+        if self._cache.get(_current_key(session_id)) not in (token, None):
+            self._end(session_id, "a newer tree of this session (in this tab or another) replaced it")
 
     def _page_alive(self, session_id: str) -> bool:
         seen = self._cache.get(_seen_key(session_id))
@@ -126,7 +141,8 @@ class JobGuard:
 
     def _end(self, session_id: str, why: str) -> None:
         """Record why the job stops, then end its process at once (the tree it builds cannot be interrupted)."""
-        self._cache.set(_outcome_key(session_id), f"The tree job was stopped: {why}.", expire=OUTCOME_SECONDS)
+        _, job = self._job
+        self._cache.set(_outcome_key(session_id, job), f"The tree job was stopped: {why}.", expire=OUTCOME_SECONDS)
         os._exit(3)
 
 
@@ -138,5 +154,9 @@ def _seen_key(session_id: str) -> str:
     return f"{session_id}/page-seen"
 
 
-def _outcome_key(session_id: str) -> str:
-    return f"{session_id}/job-outcome"
+def _outcome_key(session_id: str, job: str) -> str:
+    return f"{session_id}/job-outcome/{job}"
+
+
+def _current_key(session_id: str) -> str:
+    return f"{session_id}/job-current"

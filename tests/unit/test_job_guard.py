@@ -18,7 +18,7 @@ def test_a_second_job_waits_for_the_only_slot_and_says_so(tmp_path, monkeypatch)
     first_in = threading.Event()
 
     def first():
-        with guard.running("a" * 32, waits.append):
+        with guard.running("a" * 32, "tree-a", waits.append):
             order.append("first starts")
             first_in.set()
             time.sleep(0.4)
@@ -26,7 +26,7 @@ def test_a_second_job_waits_for_the_only_slot_and_says_so(tmp_path, monkeypatch)
 
     def second():
         first_in.wait(5)
-        with guard.running("b" * 32, waits.append):
+        with guard.running("b" * 32, "tree-b", waits.append):
             order.append("second starts")
 
     threads = [threading.Thread(target=first), threading.Thread(target=second)]
@@ -44,7 +44,7 @@ def test_a_slot_held_by_a_dead_job_frees_itself_when_its_lease_expires(tmp_path,
     cache.add("jobs/slot/0", "killed job", expire=0.3)  # its process died: nobody renews the lease
     guard = JobGuard(cache, limit=1, timeout_seconds=60)
     started = time.monotonic()
-    with guard.running("c" * 32, lambda running: None):
+    with guard.running("c" * 32, "tree-c", lambda running: None):
         waited = time.monotonic() - started
     assert 0.2 < waited < 5
 
@@ -61,7 +61,21 @@ def test_a_page_that_stopped_asking_is_gone_and_the_reason_is_read_once(tmp_path
 
     exits = []
     monkeypatch.setattr(job_guard.os, "_exit", exits.append)
+    guard._job = (session, "tree-d")
     guard._end(session, "its page was closed")
     assert exits == [3]
-    assert guard.outcome(session) == "The tree job was stopped: its page was closed."
-    assert guard.outcome(session) is None
+    assert guard.outcome(session, "tree-d") == "The tree job was stopped: its page was closed."
+    assert guard.outcome(session, "tree-d") is None
+
+
+def test_a_newer_job_of_the_same_session_replaces_the_running_one(tmp_path, monkeypatch):
+    cache = diskcache.Cache(str(tmp_path))
+    guard = JobGuard(cache, limit=2, timeout_seconds=60)
+    ended = []
+    monkeypatch.setattr(guard, "_end", lambda session, why: ended.append(why))
+    session = "e" * 32
+    guard._check(session, "old", time.monotonic(), "too long")
+    assert ended == []  # no current job recorded: nothing to replace
+    cache.set(f"{session}/job-current", "new")
+    guard._check(session, "old", time.monotonic(), "too long")
+    assert ended == ["a newer tree of this session (in this tab or another) replaced it"]
