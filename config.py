@@ -91,6 +91,10 @@ class Settings:
     job_page_gone_seconds : float
         A tree job whose page has made no request for this long (the tab was
         closed; a live page polls several times a second) is stopped.
+    session_quota_mb : int
+        Each session's share of the store (``HCLUST_SESSION_QUOTA_MB``,
+        default 256): beyond it, that session's own oldest entries go first,
+        so one user cannot evict everyone else's data.
     max_rows, max_columns, max_cells, max_name_chars, max_label_chars, max_uncompressed_mb, max_compression_ratio
         The caps on an uploaded file (``HCLUST_MAX_ROWS`` and so on: see
         ``loaders.limits.ENVIRONMENT``), checked before any per-column work.
@@ -120,6 +124,7 @@ class Settings:
     job_limit: int = field(default_factory=lambda: max(1, len(os.sched_getaffinity(0))))
     job_timeout_seconds: int = 1800
     job_page_gone_seconds: float = 45.0
+    session_quota_mb: int = 256
     max_rows: int = DEFAULT_LIMITS.max_rows
     max_columns: int = DEFAULT_LIMITS.max_columns
     max_cells: int = DEFAULT_LIMITS.max_cells
@@ -172,6 +177,7 @@ class Settings:
             ),
             workers=_env_int("HCLUST_WORKERS", defaults.workers, minimum=1),
             job_limit=_env_int("HCLUST_JOBS", defaults.job_limit, minimum=1),
+            session_quota_mb=_env_int("HCLUST_SESSION_QUOTA_MB", defaults.session_quota_mb, minimum=1),
             **{name: _env_int(variable, getattr(defaults, name), minimum=1) for name, variable in ENVIRONMENT.items()},
             job_timeout_seconds=_env_int("HCLUST_JOB_TIMEOUT", defaults.job_timeout_seconds, minimum=1),
             threads=_env_int("HCLUST_THREADS", defaults.threads, minimum=1),

@@ -75,6 +75,7 @@ def create_app(settings: Settings | None = None, manager=None) -> HclustDash:
         settings.session_ttl_seconds,
         settings.redis_url,
         quick_seconds=settings.background_after_seconds,
+        session_quota_mb=settings.session_quota_mb,
     )
     manager = manager or background_manager(settings)
     dash_app = HclustDash(

@@ -8,6 +8,7 @@ processes can share. Entries are bounded in total size and expire.
 from __future__ import annotations
 
 import os
+import pickle
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -85,10 +86,17 @@ class SessionStore:
         Lifetime of each entry after it is written.
     """
 
-    def __init__(self, cache: diskcache.Cache, ttl_seconds: int, quick_seconds: float | None = None) -> None:
+    def __init__(
+        self,
+        cache: diskcache.Cache,
+        ttl_seconds: int,
+        quick_seconds: float | None = None,
+        quota_bytes: int | None = None,
+    ) -> None:
         self._cache = cache
         self._ttl = ttl_seconds
         self._quick = quick_seconds
+        self._quota = quota_bytes
 
     @classmethod
     def open(
@@ -98,6 +106,7 @@ class SessionStore:
         ttl_seconds: int,
         redis_url: str | None = None,
         quick_seconds: float | None = None,
+        session_quota_mb: int | None = None,
     ) -> SessionStore:
         """Open (or create) a store: a diskcache directory, or Redis when a URL is given.
 
@@ -115,19 +124,22 @@ class SessionStore:
         quick_seconds : float, optional
             Trees estimated to take longer are built only by background jobs
             (see :meth:`tree`); None builds any tree where it is asked for.
+        session_quota_mb : int, optional
+            Each session's share of the store (see :meth:`_put`); None for no share.
         """
+        quota = None if session_quota_mb is None else session_quota_mb * _MB
         if redis_url:
-            return cls(RedisCache(redis_url), ttl_seconds, quick_seconds)
+            return cls(RedisCache(redis_url), ttl_seconds, quick_seconds, quota)
         cache = diskcache.Cache(
             private_directory(directory), size_limit=size_mb * _MB, eviction_policy="least-recently-used"
         )
         cache.expire()  # what expired while the server was down is deleted, not only hidden
-        return cls(cache, ttl_seconds, quick_seconds)
+        return cls(cache, ttl_seconds, quick_seconds, quota)
 
     def put_dataset(self, session_id: str, dataset: Dataset) -> DataRef:
         """Store a dataset for a session and return the reference the browser keeps."""
         ref = DataRef(session_id, dataset.fingerprint)
-        self._cache.set(self._key(ref, "dataset"), dataset, expire=self._ttl)
+        self._put(ref.session_id, self._key(ref, "dataset"), dataset, evictable=False)
         return ref
 
     def dataset(self, ref: DataRef) -> Dataset:
@@ -208,7 +220,7 @@ class SessionStore:
         Changing the column or scaling choices re-prepares the dataset from
         this table, without another upload.
         """
-        self._cache.set(self._table_key(session_id, table.key), table, expire=self._ttl)
+        self._put(session_id, self._table_key(session_id, table.key), table, evictable=False)
         return table.key
 
     def table(self, session_id: str, key: str) -> Table:
@@ -217,7 +229,7 @@ class SessionStore:
 
     def put_upload_bytes(self, session_id: str, key: str, raw: bytes) -> None:
         """Keep an uploaded file's bytes (under its table's key), for a saved session to carry."""
-        self._cache.set("/".join((session_id, "upload-bytes", key)), raw, expire=self._ttl)
+        self._put(session_id, "/".join((session_id, "upload-bytes", key)), raw, evictable=False)
 
     def upload_bytes(self, session_id: str, key: str) -> bytes | None:
         """The bytes kept by :meth:`put_upload_bytes`, or None (too large to keep, or gone)."""
@@ -293,8 +305,36 @@ class SessionStore:
         value = self._cache.get(key)
         if value is None:
             value = compute()
-            self._cache.set(key, value, expire=self._ttl)
+            self._put(ref.session_id, key, value)
         return value
+
+    def _put(self, session_id: str, key: str, value, evictable: bool = True) -> None:
+        """Store a session's value within its share of the store: its own oldest results make room first.
+
+        Every session may hold up to ``quota_bytes`` (pickled size); beyond
+        it, that session's least recently written *results* (trees, layouts,
+        sweeps: anything computed again on demand) are deleted, so one
+        user's work can never evict everyone else's data. Its datasets and
+        uploads (``evictable=False``) count, but are never dropped for it.
+        The ledger of sizes is approximate when several processes write at
+        once (the store's own bound still holds).
+        """
+        self._cache.set(key, value, expire=self._ttl)
+        if self._quota is None:
+            return
+        ledger_key = f"{session_id}/__ledger"
+        ledger: dict[str, tuple[int, bool]] = self._cache.get(ledger_key) or {}
+        ledger.pop(key, None)
+        ledger[key] = (len(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)), evictable)
+        total = sum(size for size, _ in ledger.values())
+        for oldest, (size, may_go) in list(ledger.items())[:-1]:  # never the value just stored
+            if total <= self._quota:
+                break
+            if may_go:
+                self._cache.delete(oldest)
+                del ledger[oldest]
+                total -= size
+        self._cache.set(ledger_key, ledger, expire=self._ttl)
 
     def _get(self, key: str):
         value = self._cache.get(key)
