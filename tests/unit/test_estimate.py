@@ -16,13 +16,13 @@ def test_a_consumed_distance_vector_counts_once():
     centroid = estimate_tree(50_000, 2, "centroid", "euclidean")
     small = estimate_tree(1_000, 2, "complete", "euclidean", direct_cophenetic_max_n=1_000)
 
-    assert vector <= complete.peak_bytes < 1.1 * vector
+    assert vector <= complete.peak_bytes < 1.3 * vector  # one vector, with the working margin
     assert 2 * vector <= centroid.peak_bytes
     assert small.peak_bytes >= 2 * 8 * 1_000 * 999 / 2
 
 
 def test_ward_on_euclidean_data_never_counts_a_distance_vector():
-    assert estimate_tree(100_000, 16, "ward", "euclidean").peak_bytes < 100e6
+    assert estimate_tree(100_000, 16, "ward", "euclidean").peak_bytes < 120e6  # arrays of n x d, no n^2
 
 
 def test_precomputed_distances_are_kept_for_scipys_cophenet():
