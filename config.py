@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -21,6 +20,12 @@ def _env_int(name: str, default: int, minimum: int | None = None) -> int:
     if minimum is not None and number < minimum:
         raise SystemExit(f"{name} must be at least {minimum} (got {number})")
     return number
+
+
+def _user_cache_dir() -> Path:
+    """The store's default home: this user's own cache folder, never a shared, predictable temporary path."""
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "hclust-explorer"
 
 
 def _half_machine_memory_mb() -> int:
@@ -111,7 +116,7 @@ class Settings:
 
     host: str = "127.0.0.1"
     port: int = 8050
-    cache_dir: Path = Path(tempfile.gettempdir()) / "hclust-explorer-cache"
+    cache_dir: Path = field(default_factory=lambda: _user_cache_dir())
     cache_size_mb: int = 2048
     session_ttl_seconds: int = 86_400
     max_upload_mb: int = 50
