@@ -20,7 +20,7 @@ from components import ids
 from hclust import Cut
 from hclust.algorithms import COMPARISON_ALGORITHMS
 from loaders import Dataset
-from loaders.images import cluster_colors, hex_color, png_data_uri, recolor
+from loaders.recolor import cluster_colors, hex_color, png_data_uri, recolor
 from state.session_store import SessionStore
 
 IMAGE_OUTPUTS = {

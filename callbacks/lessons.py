@@ -23,7 +23,7 @@ from hclust.compare import compare_partitions
 from hclust.profile import profile_clusters
 from hclust.truth import TruthScores, score_against_classes
 from loaders import Dataset
-from loaders.images import grey_image_uri, hex_color
+from loaders.recolor import grey_image_uri, hex_color
 from state.session_store import SessionStore
 
 CENTROID_MEMBERS_SHOWN = 12

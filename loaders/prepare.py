@@ -17,8 +17,8 @@ from hclust.projection import SAME_UNITS_SPREAD
 from loaders.dataset import Dataset
 from loaders.distance_matrix import Detection, condensed_distances, detect
 from loaders.errors import DataError
-from loaders.formats import Table
 from loaders.options import AUTO, MISSING_POLICIES, SCALINGS, LoadOptions, validate_options
+from loaders.table import Table
 
 MAX_NAMED = 5
 SPREAD_RATIO_WARNING = SAME_UNITS_SPREAD  # beyond it, the columns are not in comparable units

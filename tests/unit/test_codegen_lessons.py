@@ -15,7 +15,7 @@ from hclust.truth import score_against_classes
 from loaders import load_builtin, with_scaling
 from loaders.codegen import python_code
 from loaders.codegen_lessons import lesson_code
-from loaders.images import cluster_colors, recolor
+from loaders.recolor import cluster_colors, recolor
 
 
 def generated(dataset, k: int, algorithm: str | None = None, image: bool = False) -> str:

@@ -1,4 +1,4 @@
-"""Images as data (loaders/images.py): reading, sampling, recolouring, small pictures."""
+"""Images as data (loaders/images.py, loaders/recolor.py): reading, sampling, recolouring, small pictures."""
 
 import base64
 import io
@@ -10,24 +10,18 @@ import pytest
 from PIL import Image
 
 from loaders.errors import DataError
-from loaders.images import (
+from loaders.images import MAX_SIDE, SAMPLE_IMAGES, TREE_SAMPLE, is_image, pixel_grid_shape, read_image, sample_image
+from loaders.pixels import PixelImage
+from loaders.recolor import (
     EMPTY_CLUSTER_GREY,
-    MAX_SIDE,
-    SAMPLE_IMAGES,
-    TREE_SAMPLE,
     cluster_colors,
     grey_image_uri,
     hex_color,
-    is_image,
     nearest_center,
-    pixel_grid_shape,
     png_data_uri,
-    read_image,
     recolor,
     recolor_by,
-    sample_image,
 )
-from loaders.pixels import PixelImage
 
 
 def encode(array_or_image, fmt="PNG", **save) -> bytes:
@@ -314,7 +308,7 @@ def test_recolor_uses_exactly_k_colours_and_matches_brute_force():
 
 
 def test_nearest_center_matches_brute_force_with_fractional_centres_and_chunks(monkeypatch):
-    monkeypatch.setattr("loaders.images._CHUNK_ELEMENTS", 50)  # many small chunks
+    monkeypatch.setattr("loaders.recolor._CHUNK_ELEMENTS", 50)  # many small chunks
     pixels = random_rgb(12, 10, seed=2)
     centers = np.random.RandomState(5).uniform(0, 255, size=(7, 3))
     np.testing.assert_array_equal(nearest_center(pixels.reshape(-1, 3), centers), brute_force_nearest(pixels, centers))

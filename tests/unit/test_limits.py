@@ -16,7 +16,6 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from loaders import DEFAULT_LIMITS, DataError, Limits, LoadOptions, parse_file, prepare, read_table
-from loaders.formats import clashing_names
 from loaders.limits import (
     ENVIRONMENT,
     RATIO_FLOOR_BYTES,
@@ -27,6 +26,7 @@ from loaders.limits import (
     check_rows,
     shorten_label,
 )
+from loaders.table import clashing_names
 
 WIDE = 100_000
 BOMB_MB = 200
