@@ -2,8 +2,9 @@
 
 One reader per format: delimited text here, Excel, Parquet and JSON in
 :mod:`loaders.readers`; :mod:`loaders.table` holds the :class:`Table` they
-return and what every reader does last. Each returns a :class:`Table` whose ``read_kwargs`` make the matching pandas reader return
-the same frame from the same file, so the steps can be replayed as code.
+return and what every reader does last. A table's ``read_kwargs`` make the
+matching pandas reader return the same frame from the same file, so the
+steps can be replayed as code.
 Every problem raises :class:`DataError` with a message for the user.
 
 The caps of :class:`loaders.limits.Limits` are checked before any per-column
@@ -24,14 +25,11 @@ import hashlib
 import io
 import re
 import warnings
-import zipfile
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import PurePath
 
 import pandas as pd
-import pyarrow as pa
-from openpyxl.utils.exceptions import InvalidFileException
 
 from loaders.errors import DataError
 from loaders.limits import (
@@ -56,15 +54,8 @@ ACCEPTED_EXTENSIONS = (
 _ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _PARQUET_MAGIC = b"PAR1"
-_HEADER_SNIFF_ROWS = 50
-_EXCEL_ERRORS = (
-    *(zipfile.BadZipFile, KeyError, InvalidFileException),  # not a workbook
-    *(ValueError, OSError, EOFError, TypeError, OverflowError),  # a workbook pandas cannot read
-)
-_PARQUET_ERRORS = (pa.ArrowException, ValueError, OSError, NotImplementedError, TypeError, IndexError, OverflowError)
 _RAGGED = re.compile(r"Expected (\d+) fields in line (\d+), saw (\d+)")
 _NON_BLANK = re.compile(r"\S")
-_ZIP_ERRORS = (zipfile.BadZipFile, ValueError, OSError, EOFError, KeyError, NotImplementedError, OverflowError)
 
 
 def parse_file(raw: bytes, filename: str, sheet: str | None = None, limits: Limits = DEFAULT_LIMITS) -> Table:

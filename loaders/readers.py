@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import io
 import json
-import re
 import warnings
 import zipfile
 
@@ -31,26 +30,12 @@ from loaders.limits import (
 from loaders.sniff import number_like
 from loaders.table import Table, check_size, finish_table, is_numeric, reader_failed, stray_note, stray_tokens
 
-FORMATS = ("csv", "tsv", "xlsx", "parquet", "json")
-READERS = {"csv": "read_csv", "tsv": "read_csv", "xlsx": "read_excel", "parquet": "read_parquet", "json": "read_json"}
-ACCEPTED_EXTENSIONS = (
-    *(".csv", ".tsv", ".tab", ".txt"),
-    *(".xlsx", ".xlsm"),
-    *(".parquet", ".pq"),
-    *(".json", ".jsonl", ".ndjson"),
-)
-
-_ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")
-_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-_PARQUET_MAGIC = b"PAR1"
 _HEADER_SNIFF_ROWS = 50
 _EXCEL_ERRORS = (
     *(zipfile.BadZipFile, KeyError, InvalidFileException),  # not a workbook
     *(ValueError, OSError, EOFError, TypeError, OverflowError),  # a workbook pandas cannot read
 )
 _PARQUET_ERRORS = (pa.ArrowException, ValueError, OSError, NotImplementedError, TypeError, IndexError, OverflowError)
-_RAGGED = re.compile(r"Expected (\d+) fields in line (\d+), saw (\d+)")
-_NON_BLANK = re.compile(r"\S")
 _ZIP_ERRORS = (zipfile.BadZipFile, ValueError, OSError, EOFError, KeyError, NotImplementedError, OverflowError)
 
 
