@@ -36,10 +36,11 @@ def register(app: Dash, store: SessionStore) -> None:
     @app.callback(
         Output(ids.TRUTH_SCORES, "children"),
         Output(ids.TRUTH_TABLE, "children"),
-        Input(ids.LESSON_VIEWS["truth"], "data"),  # the view, while the tab is open (callbacks/gates.py)
+        Input(ids.VIEW, "data"),
+        Input(ids.LESSON_TABS, "value"),
     )
-    def show_truth(view_data):
-        view, cut, dataset = _open_tab(store, view_data)
+    def show_truth(view_data, tab):
+        view, cut, dataset = _open_tab(store, view_data, tab, "truth")
         if dataset.classes is None:
             return [html.P(NO_CLASSES)], None
         try:
@@ -51,14 +52,12 @@ def register(app: Dash, store: SessionStore) -> None:
     @app.callback(
         Output(ids.ALGORITHM_SCORES, "children"),
         Output(ids.ALGORITHM_LIMITS, "children"),
-        Input(ids.LESSON_VIEWS["algorithms"], "data"),
+        Input(ids.VIEW, "data"),
+        Input(ids.LESSON_TABS, "value"),
         Input(ids.COMPARE_ALGORITHM, "value"),
-        State(ids.LESSON_TABS, "value"),
     )
-    def show_algorithm(view_data, name, tab):
-        if tab != "algorithms":
-            raise PreventUpdate  # the menu changed while the tab is closed (the address opened it)
-        view, cut, dataset = _open_tab(store, view_data)
+    def show_algorithm(view_data, tab, name):
+        view, cut, dataset = _open_tab(store, view_data, tab, "algorithms")
         algorithm = COMPARISON_ALGORITHMS.get(name)
         if algorithm is None:
             raise PreventUpdate
@@ -70,10 +69,11 @@ def register(app: Dash, store: SessionStore) -> None:
 
     @app.callback(
         Output(ids.CLUSTER_PROFILE, "children"),
-        Input(ids.LESSON_VIEWS["profile"], "data"),
+        Input(ids.VIEW, "data"),
+        Input(ids.LESSON_TABS, "value"),
     )
-    def show_profile(view_data):
-        view, cut, dataset = _open_tab(store, view_data)
+    def show_profile(view_data, tab):
+        view, cut, dataset = _open_tab(store, view_data, tab, "profile")
         if dataset.is_distance_matrix:
             return html.P("A distance matrix has no feature columns to rank.")
         try:
@@ -84,10 +84,11 @@ def register(app: Dash, store: SessionStore) -> None:
 
     @app.callback(
         Output(ids.CENTROID_IMAGES, "children"),
-        Input(ids.LESSON_VIEWS["centroids"], "data"),
+        Input(ids.VIEW, "data"),
+        Input(ids.LESSON_TABS, "value"),
     )
-    def show_centroids(view_data):
-        view, cut, dataset = _open_tab(store, view_data)
+    def show_centroids(view_data, tab):
+        view, cut, dataset = _open_tab(store, view_data, tab, "centroids")
         return centroid_gallery(dataset, cut)
 
     @app.callback(
@@ -118,10 +119,10 @@ NO_CLASSES = (
 )
 
 
-def _open_tab(store: SessionStore, view_data) -> tuple[ViewState, Cut, Dataset]:
-    """The view, its cut and dataset; no update before the first view."""
+def _open_tab(store: SessionStore, view_data, tab: str, own: str) -> tuple[ViewState, Cut, Dataset]:
+    """The view, its cut and dataset; no update before the first view or while the tab is closed."""
     view = ViewState.from_store(view_data)
-    if view is None:
+    if view is None or tab != own:
         raise PreventUpdate
     try:
         tree = store.tree(view.ref, view.method, view.metric)

@@ -168,8 +168,3 @@ DOWNLOAD_GROUPED_FILE = "download-grouped-file"
 HEATMAP_DRAWN = "heatmap-drawn"
 UPLOAD_LIMIT = "upload-limit"
 JOB_RETRY = "job-retry"
-
-# The view, forwarded in the page only to the panel tab that is open (callbacks/gates.py):
-# a cut wakes the server callbacks of the open tabs alone.
-AID_VIEWS = {tab: f"aid-view-{tab}" for tab in ("inconsistency", "silhouette", "kmeans")}
-LESSON_VIEWS = {tab: f"look-view-{tab}" for tab in ("truth", "algorithms", "heatmap", "profile", "centroids")}

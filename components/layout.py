@@ -52,7 +52,6 @@ def build_layout(max_upload_mb: int, session_id: str | None = None) -> html.Div:
             dcc.Store(id=ids.GRAPH_CUT),
             dcc.Store(id=ids.TREE_JOB),
             dcc.Store(id=ids.ZOOM),
-            *[dcc.Store(id=store) for store in (*ids.AID_VIEWS.values(), *ids.LESSON_VIEWS.values())],
             header(),
             html.Div(
                 className="body",
