@@ -47,9 +47,10 @@ def register(app: Dash, store: SessionStore) -> None:
         if view is None:
             raise PreventUpdate
         try:
-            dataset = store.dataset(view.ref)
-            if dataset.image is None:
+            # Read once per dataset: a table's cuts then skip unpickling the dataset here.
+            if not store.memo(view.ref, ("has-image",), lambda: store.dataset(view.ref).image is not None):
                 return reply_in_order(IMAGE_OUTPUTS, {"hidden": True}, "image")
+            dataset = store.dataset(view.ref)
             cut = view.cut_rule.apply(store.tree(view.ref, view.method, view.metric))
             original = store.memo(view.ref, ("image-original",), lambda: png_data_uri(dataset.image.pixels))
             values = {"hidden": False, "original": original, "chips": colour_chips(cut, view.slots_for(cut), dataset)}
@@ -87,9 +88,5 @@ def redrawn(dataset: Dataset, labels: np.ndarray, by: str) -> dict:
 
 def colour_chips(cut: Cut, slots: np.ndarray, dataset: Dataset) -> html.Div:
     """The cluster chips, each with its cluster's mean colour beside the id."""
-    chips = cluster_summary(cut, slots)
     means = cluster_colors(sample_colors(dataset), np.asarray(cut.labels, dtype=np.int64))
-    for chip, rgb in zip(chips.children, means):
-        if chip.className == "chip":
-            chip.children = [html.Span(className="mean-colour", style={"background": hex_color(rgb)}), *chip.children]
-    return chips
+    return cluster_summary(cut, slots, [hex_color(rgb) for rgb in means])

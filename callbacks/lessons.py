@@ -191,23 +191,24 @@ def centroid_gallery(dataset: Dataset, cut: Cut) -> list:
             )
         ]
     counts = np.bincount(cut.labels, minlength=cut.n_clusters + 1)[1:]
+    vmax = _grey_scale(dataset)
     shown = min(cut.n_clusters, MAX_CENTROID_IMAGES)
     tiles = []
     for cluster in range(1, shown + 1):
         members = cut.labels == cluster
-        tiles.append(_centroid_tile(dataset, cluster, members, int(counts[cluster - 1])))
+        tiles.append(_centroid_tile(dataset, cluster, members, int(counts[cluster - 1]), vmax))
     more = [html.P(f"The first {shown} of {cut.n_clusters} clusters are shown.")] if shown < cut.n_clusters else []
     hint = html.P("Click a centroid to see some of its members.", className="hint")
     return [html.Div(tiles, className="centroid-grid"), hint, *more]
 
 
-def _centroid_tile(dataset: Dataset, cluster: int, members: np.ndarray, size: int) -> html.Button:
+def _centroid_tile(dataset: Dataset, cluster: int, members: np.ndarray, size: int, vmax: float) -> html.Button:
     if dataset.image is not None:
         rgb = dataset.image.flat[dataset.image.sample_index][members].mean(axis=0)
         picture = html.Span(className="color-tile", style={"background": hex_color(rgb)})
     else:
         centroid = dataset.features[members].mean(axis=0)
-        picture = html.Img(src=_grey(dataset, centroid), alt=f"centroid of cluster {cluster}")
+        picture = html.Img(src=_grey(dataset, centroid, vmax), alt=f"centroid of cluster {cluster}")
     return html.Button(
         [picture, html.Span(f"{cluster}: {size:,}", className="centroid-caption")],
         id={"type": ids.CENTROID_PICK, "index": cluster},
@@ -223,6 +224,7 @@ def member_thumbnails(dataset: Dataset, cut: Cut, cluster: int) -> list:
     if rows.size == 0:
         return [html.P(f"Cluster {cluster} is not in this cut any more.")]
     shown = rows[:CENTROID_MEMBERS_SHOWN]
+    vmax = _grey_scale(dataset)
     tiles = []
     for row in shown.tolist():
         label = dataset.sample_label(row)
@@ -230,7 +232,7 @@ def member_thumbnails(dataset: Dataset, cut: Cut, cluster: int) -> list:
             rgb = dataset.image.flat[dataset.image.sample_index[row]]
             picture = html.Span(className="color-tile small", style={"background": hex_color(rgb)})
         elif dataset.image_shape is not None:
-            picture = html.Img(src=_grey(dataset, dataset.features[row]), alt=f"sample {label}")
+            picture = html.Img(src=_grey(dataset, dataset.features[row], vmax), alt=f"sample {label}")
         else:
             picture = None
         caption = label if dataset.classes is None else f"{label} ({dataset.classes[row]})"
@@ -239,6 +241,11 @@ def member_thumbnails(dataset: Dataset, cut: Cut, cluster: int) -> list:
     return [html.P(title), html.Div(tiles, className="member-grid")]
 
 
-def _grey(dataset: Dataset, vector: np.ndarray) -> str:
+def _grey_scale(dataset: Dataset) -> float:
+    """The value drawn darkest in every small picture of a dataset (its largest feature value), computed once."""
     high = float(np.max(dataset.features)) if dataset.features.size else 1.0
-    return grey_image_uri(vector, dataset.image_shape, vmax=high or 1.0)
+    return high or 1.0
+
+
+def _grey(dataset: Dataset, vector: np.ndarray, vmax: float) -> str:
+    return grey_image_uri(vector, dataset.image_shape, vmax=vmax)

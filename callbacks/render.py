@@ -202,13 +202,23 @@ def criterion_updates(view: ViewState) -> dict:
     return aids_fig.inconsistent_cut_updates(view.height, view.inconsistency_threshold, view.depth)
 
 
-def cluster_summary(cut: Cut, slots: np.ndarray) -> html.Div:
-    """A colored chip per cluster with its size, in cluster order."""
+def cluster_summary(cut: Cut, slots: np.ndarray, mean_colours: list[str] | None = None) -> html.Div:
+    """A colored chip per cluster with its size, in cluster order.
+
+    ``mean_colours`` (CSS colours, one per cluster) puts each cluster's mean
+    colour before its id: the clusters of an image's pixels.
+    """
     sizes = _cluster_sizes(cut)
     shapes = scatter_fig.cluster_symbols(slots)
+
+    def mean(cluster: int) -> list:
+        if mean_colours is None:
+            return []
+        return [html.Span(className="mean-colour", style={"background": mean_colours[cluster - 1]})]
+
     chips = [
         html.Span(
-            [cluster_swatch(int(slots[cluster - 1]), int(shapes[cluster - 1])), f"{cluster}: {size:,}"],
+            [*mean(cluster), cluster_swatch(int(slots[cluster - 1]), int(shapes[cluster - 1])), f"{cluster}: {size:,}"],
             className="chip",
             title=f"cluster {cluster}: {size:,} samples",
         )
