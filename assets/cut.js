@@ -80,6 +80,24 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
       return [noUpdate, noUpdate];
     },
 
+    // What the branch selection hears: a click on a merge dot or a leaf
+    // marker, or a clicked cluster number in the table. A click that moves
+    // the cut and a redrawn table (its buttons fire with no click) send
+    // nothing, so they never supersede the selection's own redraw of a new view.
+    pickNode: function (clickData, rowClicks) {
+      const noUpdate = window.dash_clientside.no_update;
+      const triggered = window.dash_clientside.callback_context.triggered;
+      for (const t of triggered) {
+        if (t.prop_id.endsWith(".clickData") && clickData && onSelectableTrace(clickData)) {
+          return { click: clickData, t: Date.now() };
+        }
+        if (t.prop_id.startsWith("{") && t.value) {
+          return { row: JSON.parse(t.prop_id.slice(0, t.prop_id.lastIndexOf("."))).index, t: Date.now() };
+        }
+      }
+      return noUpdate;
+    },
+
     // A box zoom of the x axis (or a double-click back to the whole view),
     // for the server to re-truncate the dendrogram to the zoomed branch.
     graphZoom: function (relayoutData) {

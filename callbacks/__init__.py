@@ -12,6 +12,7 @@ from callbacks import (
     data,
     display,
     export,
+    gates,
     heatmap,
     image,
     lessons,
@@ -54,6 +55,7 @@ def register_callbacks(app: Dash, store: SessionStore, settings: Settings, guard
     merges.register(app, store)
     compare.register(app, store, settings)
     display.register(app, store, settings)
+    gates.register(app)
     coloring.register(app, store)
     lessons.register(app, store)
     image.register(app, store)

@@ -2,7 +2,8 @@
 
 The merge heights (and the suggested k) follow every view change. The
 inconsistency table (at the view's depth, the cut's own), the silhouette
-and k-means are computed only while their tab is open; their sweeps are
+and k-means are computed only while their tab is open (the page sends them
+the view only then: ``callbacks/gates.py``); their sweeps are
 cached server-side per dataset, tree and setting, so moving the cut only
 re-marks them. A k picked on an aid goes to the cut callback through a
 store (see :mod:`callbacks.cut`).
@@ -87,12 +88,11 @@ def register(app: Dash, store: SessionStore) -> None:
 
     @app.callback(
         Output(ids.INCONSISTENCY_TABLE, "children"),
-        Input(ids.VIEW, "data"),
-        Input(ids.AIDS_TABS, "value"),
+        Input(ids.AID_VIEWS["inconsistency"], "data"),  # the view, while the tab is open (callbacks/gates.py)
     )
-    def show_inconsistency(view_data, tab):
+    def show_inconsistency(view_data):
         # The table's depth is the view's: its box and the cut's are one setting (callbacks.cut).
-        view = _view(view_data, tab, "inconsistency")
+        view = _view(view_data)
         try:
             tree = _tree(store, view)
             table = store.memo(
@@ -110,12 +110,11 @@ def register(app: Dash, store: SessionStore) -> None:
         Output(ids.SILHOUETTE_GRAPH, "figure"),
         Output(ids.SILHOUETTE_CLUSTERS, "figure"),
         Output(ids.SILHOUETTE_NOTE, "children"),
-        Input(ids.VIEW, "data"),
+        Input(ids.AID_VIEWS["silhouette"], "data"),
         Input(ids.SILHOUETTE_MAX_K, "value"),
-        Input(ids.AIDS_TABS, "value"),
     )
-    def show_silhouette(view_data, k_max, tab):
-        view = _view(view_data, tab, "silhouette")
+    def show_silhouette(view_data, k_max):
+        view = _view(view_data)
         try:
             tree = _tree(store, view)
             dataset = store.dataset(view.ref)
@@ -138,12 +137,11 @@ def register(app: Dash, store: SessionStore) -> None:
     @app.callback(
         Output(ids.KMEANS_GRAPH, "figure"),
         Output(ids.KMEANS_SUMMARY, "children"),
-        Input(ids.VIEW, "data"),
+        Input(ids.AID_VIEWS["kmeans"], "data"),
         Input(ids.KMEANS_MAX_K, "value"),
-        Input(ids.AIDS_TABS, "value"),
     )
-    def show_kmeans(view_data, k_max, tab):
-        view = _view(view_data, tab, "kmeans")
+    def show_kmeans(view_data, k_max):
+        view = _view(view_data)
         try:
             tree = _tree(store, view)
             dataset = store.dataset(view.ref)
@@ -241,10 +239,10 @@ def _rows_used(n_used: int, n_total: int) -> str:
     )
 
 
-def _view(view_data, tab: str | None = None, own_tab: str | None = None) -> ViewState:
-    """The view, or no update before the first view and while the aid's tab is closed."""
+def _view(view_data) -> ViewState:
+    """The view, or no update before the first view (a closed tab is never sent it: callbacks/gates.py)."""
     view = ViewState.from_store(view_data)
-    if view is None or (own_tab is not None and tab != own_tab):
+    if view is None:
         raise PreventUpdate
     return view
 

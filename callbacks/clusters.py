@@ -10,7 +10,7 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
-from dash import ALL, Dash, Input, Output, State, ctx, html, no_update
+from dash import ALL, ClientsideFunction, Dash, Input, Output, State, ctx, html, no_update
 from dash.exceptions import PreventUpdate
 
 from callbacks.common import USER_ERRORS, patch_from, reply_in_order
@@ -164,36 +164,34 @@ def register(app: Dash, store: SessionStore) -> None:
         )
         return table, table_note(clusters, summary), code
 
-    @app.callback(
-        *SELECTION_OUTPUTS.values(),
+    app.clientside_callback(
+        ClientsideFunction(namespace="hclust", function_name="pickNode"),
+        Output(ids.NODE_PICK, "data"),
         Input(ids.DENDROGRAM, "clickData"),
         Input({"type": ids.CLUSTER_SELECT, "index": ALL}, "n_clicks"),
+        prevent_initial_call=True,
+    )
+
+    @app.callback(
+        *SELECTION_OUTPUTS.values(),
+        Input(ids.NODE_PICK, "data"),
         Input(ids.CLEAR_SELECTION, "n_clicks"),
         Input(ids.VIEW, "data"),
         State(ids.SELECTION, "data"),
         prevent_initial_call=True,
     )
-    def select_branch(click_data, _row_clicks, _clear_clicks, view_data, selection):
+    def select_branch(pick, _clear_clicks, view_data, selection):
         view = ViewState.from_store(view_data)
         if view is None:
             raise PreventUpdate
-        trigger = ctx.triggered_id
         node = selection.get("node") if selection and selection.get("tree") == tree_key(view) else None
         try:
             tree = store.tree(view.ref, view.method, view.metric)
             geometry = shown_geometry(store, view)
-            if trigger == ids.DENDROGRAM:
-                node = node_from_click(click_data, geometry, tree.n_samples)
-                if node is None:
-                    raise PreventUpdate  # a click that moves the cut
-            elif isinstance(trigger, dict) and trigger.get("type") == ids.CLUSTER_SELECT:
-                if not ctx.triggered[0].get("value"):
-                    raise PreventUpdate  # the table was redrawn, nothing was clicked
-                node = int(trigger["index"])
-            elif trigger == ids.CLEAR_SELECTION:
-                node = None
-            elif node is None and not selection:
-                raise PreventUpdate  # a new view, and nothing was selected
+            asked = selection_request(ctx.triggered_prop_ids, pick, geometry, tree.n_samples)
+            if asked is IGNORE or (asked is KEEP and node is None and not selection):
+                raise PreventUpdate  # nothing asked, or a new view with nothing selected
+            node = node if asked is KEEP else asked
             if node is None:
                 return reply_in_order(SELECTION_OUTPUTS, _cleared(geometry, tree.n_samples), "selection")
             clusters = cluster_view(store, view)
@@ -218,6 +216,30 @@ def register(app: Dash, store: SessionStore) -> None:
             "export_disabled": False,
         }
         return reply_in_order(SELECTION_OUTPUTS, values, "selection")
+
+
+KEEP = object()  # selection_request's answer for a new view: the stored selection, drawn on it
+IGNORE = object()  # and when nothing asks for anything
+
+
+def selection_request(triggered: dict, pick: dict | None, geometry, n_samples: int):
+    """The node the inputs that fired ask for: a node id, None to clear, :data:`KEEP` or :data:`IGNORE`.
+
+    Read from everything that fired, in no particular order: a picked node
+    (a dendrogram click on a merge dot or a leaf, or a table row: see
+    ``pickNode`` in ``assets/cut.js``), then the clear button; else a new
+    view keeps the stored selection (drawn again on it).
+    """
+    fired = {prop_id.rsplit(".", 1)[0] for prop_id in triggered}
+    if ids.NODE_PICK in fired and isinstance(pick, dict):
+        if pick.get("row") is not None:
+            return int(pick["row"])
+        clicked = node_from_click(pick.get("click"), geometry, n_samples)
+        if clicked is not None:
+            return clicked
+    if ids.CLEAR_SELECTION in fired:
+        return None
+    return KEEP if ids.VIEW in fired else IGNORE
 
 
 def branch_profile(dataset: Dataset, samples: np.ndarray) -> list:

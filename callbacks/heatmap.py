@@ -40,16 +40,16 @@ def register(app: Dash, store: SessionStore) -> None:
         Output(ids.HEATMAP, "figure"),
         Output(ids.HEATMAP_NOTE, "children"),
         Output(ids.HEATMAP_DRAWN, "data"),
-        Input(ids.VIEW, "data"),
-        Input(ids.LESSON_TABS, "value"),
+        Input(ids.LESSON_VIEWS["heatmap"], "data"),  # the view, while the tab is open (callbacks/gates.py)
         Input(ids.HEATMAP_SCALE, "value"),
         Input(ids.HEATMAP_OPTIONS, "value"),
+        State(ids.LESSON_TABS, "value"),
         State(ids.HEATMAP_DRAWN, "data"),
     )
-    def show_heatmap(view_data, tab, scale, options, drawn_key):
+    def show_heatmap(view_data, scale, options, tab, drawn_key):
         view = ViewState.from_store(view_data)
         if view is None or tab != "heatmap":
-            raise PreventUpdate
+            raise PreventUpdate  # an option changed while the tab is closed
         options = set(options or ())
         key = drawing_key(view, scale, options)
         try:
@@ -62,7 +62,7 @@ def register(app: Dash, store: SessionStore) -> None:
             clusters = row_clusters(cut, data.row_nodes, ordered)
         except USER_ERRORS as error:
             return no_update, error_message(error, "Cannot draw the heatmap: "), no_update
-        if ctx.triggered_id == ids.VIEW and drawn_key == key:
+        if ctx.triggered_id == ids.LESSON_VIEWS["heatmap"] and drawn_key == key:
             # The same drawing: a cut changes only the colour strip and the row dendrogram's colours.
             updates = heatmap_fig.heatmap_cut_updates(clusters, slots, coloring, view.theme, geometry=geometry)
             return patch_from(updates), note, no_update

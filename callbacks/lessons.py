@@ -36,11 +36,10 @@ def register(app: Dash, store: SessionStore) -> None:
     @app.callback(
         Output(ids.TRUTH_SCORES, "children"),
         Output(ids.TRUTH_TABLE, "children"),
-        Input(ids.VIEW, "data"),
-        Input(ids.LESSON_TABS, "value"),
+        Input(ids.LESSON_VIEWS["truth"], "data"),  # the view, while the tab is open (callbacks/gates.py)
     )
-    def show_truth(view_data, tab):
-        view, cut, dataset = _open_tab(store, view_data, tab, "truth")
+    def show_truth(view_data):
+        view, cut, dataset = _open_tab(store, view_data)
         if dataset.classes is None:
             return [html.P(NO_CLASSES)], None
         try:
@@ -52,12 +51,14 @@ def register(app: Dash, store: SessionStore) -> None:
     @app.callback(
         Output(ids.ALGORITHM_SCORES, "children"),
         Output(ids.ALGORITHM_LIMITS, "children"),
-        Input(ids.VIEW, "data"),
-        Input(ids.LESSON_TABS, "value"),
+        Input(ids.LESSON_VIEWS["algorithms"], "data"),
         Input(ids.COMPARE_ALGORITHM, "value"),
+        State(ids.LESSON_TABS, "value"),
     )
-    def show_algorithm(view_data, tab, name):
-        view, cut, dataset = _open_tab(store, view_data, tab, "algorithms")
+    def show_algorithm(view_data, name, tab):
+        if tab != "algorithms":
+            raise PreventUpdate  # the menu changed while the tab is closed (the address opened it)
+        view, cut, dataset = _open_tab(store, view_data)
         algorithm = COMPARISON_ALGORITHMS.get(name)
         if algorithm is None:
             raise PreventUpdate
@@ -69,11 +70,10 @@ def register(app: Dash, store: SessionStore) -> None:
 
     @app.callback(
         Output(ids.CLUSTER_PROFILE, "children"),
-        Input(ids.VIEW, "data"),
-        Input(ids.LESSON_TABS, "value"),
+        Input(ids.LESSON_VIEWS["profile"], "data"),
     )
-    def show_profile(view_data, tab):
-        view, cut, dataset = _open_tab(store, view_data, tab, "profile")
+    def show_profile(view_data):
+        view, cut, dataset = _open_tab(store, view_data)
         if dataset.is_distance_matrix:
             return html.P("A distance matrix has no feature columns to rank.")
         try:
@@ -84,11 +84,10 @@ def register(app: Dash, store: SessionStore) -> None:
 
     @app.callback(
         Output(ids.CENTROID_IMAGES, "children"),
-        Input(ids.VIEW, "data"),
-        Input(ids.LESSON_TABS, "value"),
+        Input(ids.LESSON_VIEWS["centroids"], "data"),
     )
-    def show_centroids(view_data, tab):
-        view, cut, dataset = _open_tab(store, view_data, tab, "centroids")
+    def show_centroids(view_data):
+        view, cut, dataset = _open_tab(store, view_data)
         return centroid_gallery(dataset, cut)
 
     @app.callback(
@@ -119,10 +118,10 @@ NO_CLASSES = (
 )
 
 
-def _open_tab(store: SessionStore, view_data, tab: str, own: str) -> tuple[ViewState, Cut, Dataset]:
-    """The view, its cut and dataset; no update before the first view or while the tab is closed."""
+def _open_tab(store: SessionStore, view_data) -> tuple[ViewState, Cut, Dataset]:
+    """The view, its cut and dataset; no update before the first view."""
     view = ViewState.from_store(view_data)
-    if view is None or tab != own:
+    if view is None:
         raise PreventUpdate
     try:
         tree = store.tree(view.ref, view.method, view.metric)

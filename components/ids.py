@@ -78,6 +78,7 @@ CUT_THRESHOLD = "cut-threshold"
 CUT_DEPTH = "cut-depth"
 INCONSISTENT_FIELDS = "inconsistent-fields"
 AIDS_PICK = "aids-pick-store"
+NODE_PICK = "node-pick-store"  # a clicked node or table row, for the branch selection (assets/cut.js pickNode)
 AIDS_PANEL = "aids-panel"
 AIDS_TABS = "aids-tabs"
 ELBOW_MERGES = "elbow-merges"
@@ -168,3 +169,8 @@ DOWNLOAD_GROUPED_FILE = "download-grouped-file"
 HEATMAP_DRAWN = "heatmap-drawn"
 UPLOAD_LIMIT = "upload-limit"
 JOB_RETRY = "job-retry"
+
+# The view, forwarded in the page only to the panel tab that is open (callbacks/gates.py):
+# a cut wakes the server callbacks of the open tabs alone.
+AID_VIEWS = {tab: f"aid-view-{tab}" for tab in ("inconsistency", "silhouette", "kmeans")}
+LESSON_VIEWS = {tab: f"look-view-{tab}" for tab in ("truth", "algorithms", "heatmap", "profile", "centroids")}

@@ -50,8 +50,10 @@ def build_layout(max_upload_mb: int, session_id: str | None = None) -> html.Div:
             dcc.Store(id=ids.DATA_REF),
             dcc.Store(id=ids.VIEW),
             dcc.Store(id=ids.GRAPH_CUT),
+            dcc.Store(id=ids.NODE_PICK),
             dcc.Store(id=ids.TREE_JOB),
             dcc.Store(id=ids.ZOOM),
+            *[dcc.Store(id=store) for store in (*ids.AID_VIEWS.values(), *ids.LESSON_VIEWS.values())],
             header(),
             html.Div(
                 className="body",

@@ -19,7 +19,7 @@ from figures.dendrogram import LEAF_TRACE, MERGE_TRACE
 from hclust import truncated_geometry
 from hclust.tree import build_tree
 from loaders import load_builtin
-from tests.callback.conftest import call, find_callback, text_of
+from tests.callback.conftest import call, text_of
 
 SESSION = "c" * 32
 SELECT_OUTPUTS = ["selection-store.data", "selection-list.children"]
@@ -67,8 +67,10 @@ def cut_to_k(client, app, view, k):
     return reply.get(ids.VIEW, "data")
 
 
-def select(client, app, view, selection=None, trigger="dendrogram.clickData", **inputs):
-    names = {"dendrogram.clickData": None, "clear-selection.n_clicks": None, "view-store.data": view, **inputs}
+def select(client, app, view, selection=None, trigger="node-pick-store.data", click=None, **inputs):
+    """The selection callback as the renderer posts it (a dendrogram click arrives as ``pickNode`` forwards it)."""
+    pick = {"click": click, "t": 1} if click is not None else None
+    names = {"node-pick-store.data": pick, "clear-selection.n_clicks": None, "view-store.data": view, **inputs}
     return call(
         client, app, SELECT_OUTPUTS, inputs=names, state={"selection-store.data": selection}, triggered=[trigger]
     )
@@ -135,7 +137,7 @@ def test_python_code_follows_the_cut(client, dash_app, view):
 
 def test_click_on_a_merge_dot_selects_its_samples(client, dash_app, view, geometry):
     top_two = np.argsort(geometry.merge_height)[-2]  # the second-highest merge: one of the two groups
-    reply = select(client, dash_app, view, **{"dendrogram.clickData": click_on(MERGE_TRACE, int(top_two))})
+    reply = select(client, dash_app, view, click=click_on(MERGE_TRACE, int(top_two)))
 
     node = 150 + int(geometry.link_rows[top_two])
     selection = reply.get(ids.SELECTION, "data")
@@ -153,7 +155,7 @@ def test_click_on_a_merge_dot_selects_its_samples(client, dash_app, view, geomet
 
 def test_click_on_a_contracted_leaf_selects_what_it_hides(client, dash_app, view, geometry):
     index = geometry.leaf_text.index("(33)")
-    reply = select(client, dash_app, view, **{"dendrogram.clickData": click_on(LEAF_TRACE, index)})
+    reply = select(client, dash_app, view, click=click_on(LEAF_TRACE, index))
 
     selected = operations(reply.get(ids.SCATTER, "figure"))[("data", 0, "selectedpoints")]
     assert len(selected) == 33
@@ -164,7 +166,7 @@ def test_click_on_a_contracted_leaf_selects_what_it_hides(client, dash_app, view
 
 
 def test_click_that_moves_the_cut_selects_nothing(client, dash_app, view):
-    reply = select(client, dash_app, view, **{"dendrogram.clickData": {"points": [], "xvals": [5], "yvals": [40]}})
+    reply = select(client, dash_app, view, click={"points": [], "xvals": [5], "yvals": [40]})
     assert reply.status == 204
 
 
@@ -217,31 +219,14 @@ def button_roots(node) -> list[int]:
 
 
 def click_table_button(client, app, view, roots: list[int], clicked: int):
-    """Post the selection callback as the renderer does when a cluster's button in the table is clicked."""
-    key = find_callback(app, SELECT_OUTPUTS)
-    spec = app.callback_map[key]
-    buttons = [
-        {
-            "id": {"index": root, "type": ids.CLUSTER_SELECT},
-            "property": "n_clicks",
-            "value": 1 if root == clicked else None,
-        }
-        for root in roots
-    ]
-    values = {"view-store": view}
-    inputs = [buttons if "ALL" in d["id"] else {**d, "value": values.get(d["id"])} for d in spec["inputs"]]
-    body = {
-        "output": key,
-        "outputs": [{"id": o.split(".")[0], "property": o.split(".", 1)[1]} for o in key.strip(".").split("...")],
-        "inputs": inputs,
-        "changedPropIds": [
-            json.dumps({"index": clicked, "type": ids.CLUSTER_SELECT}, separators=(",", ":")) + ".n_clicks"
-        ],
-        "state": [{**spec["state"][0], "value": None}],
-    }
-    reply = client.post("/_dash-update-component", json=body)
-    assert reply.status_code == 200, reply.get_data(as_text=True)[:500]
-    return json.loads(reply.get_data())["response"]
+    """Post the selection callback as the renderer does when a cluster's button in the table is clicked.
+
+    ``pickNode`` (assets/cut.js) forwards the clicked button's root node; the
+    other roots only check that the button is one of the table's.
+    """
+    assert clicked in roots
+    reply = select(client, app, view, **{"node-pick-store.data": {"row": clicked, "t": 1}})
+    return reply.response
 
 
 def test_a_cluster_button_in_the_table_selects_that_cluster(client, dash_app, view):
