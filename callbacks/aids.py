@@ -13,10 +13,10 @@ from __future__ import annotations
 
 import math
 
-from dash import Dash, Input, Output, html, no_update
+from dash import Dash, Input, Output, State, html, no_update
 from dash.exceptions import PreventUpdate
 
-from callbacks.common import USER_ERRORS, error_message, reply_in_order
+from callbacks.common import USER_ERRORS, error_message, patch_from, reply_in_order
 from callbacks.render import ViewState
 from components import ids
 from components.aids_panel import inconsistency_table_view
@@ -57,6 +57,7 @@ ELBOW_OUTPUTS = {
     "suggested_label": Output(ids.SUGGESTED_K, "children"),
     "suggested_k": Output(ids.SUGGESTED_K, "value"),
     "note": Output(ids.ELBOW_NOTE, "children"),
+    "shown": Output(ids.ELBOW_SHOWN, "data"),
 }
 
 
@@ -67,24 +68,31 @@ def register(app: Dash, store: SessionStore) -> None:
         *ELBOW_OUTPUTS.values(),
         Input(ids.VIEW, "data"),
         Input(ids.ELBOW_MERGES, "value"),
+        State(ids.ELBOW_SHOWN, "data"),
     )
-    def show_merge_heights(view_data, last):
+    def show_merge_heights(view_data, last, shown):
         view = _view(view_data)
+        drawn = f"{_revision(view)}/{last}/{view.theme.name}"
         try:
-            profile = merge_height_profile(_tree(store, view), last)
+            profile = store.memo(
+                view.ref,
+                ("aids-merge-heights", view.method, view.metric, str(last)),
+                lambda: merge_height_profile(_tree(store, view), last),
+            )
         except USER_ERRORS as error:
-            return reply_in_order(ELBOW_OUTPUTS, {"note": error_message(error)}, "merge heights")
+            return reply_in_order(ELBOW_OUTPUTS, {"note": error_message(error), "shown": None}, "merge heights")
+        if drawn == shown:  # the same curves: only the current k's mark moves
+            updates = patch_from(aids_fig.merge_heights_k_updates(profile, view.k))
+            return reply_in_order(ELBOW_OUTPUTS, {"figure": updates}, "merge heights")
         k = profile.suggested_k
-        return reply_in_order(
-            ELBOW_OUTPUTS,
-            {
-                "figure": aids_fig.merge_heights_figure(profile, view.k, revision=_revision(view)),
-                "suggested_label": f"Elbow suggests k = {k}",
-                "suggested_k": str(k),
-                "note": elbow_note(profile),
-            },
-            "merge heights",
-        )
+        values = {
+            "figure": aids_fig.merge_heights_figure(profile, view.k, revision=_revision(view)),
+            "suggested_label": f"Elbow suggests k = {k}",
+            "suggested_k": str(k),
+            "note": elbow_note(profile),
+            "shown": drawn,
+        }
+        return reply_in_order(ELBOW_OUTPUTS, values, "merge heights")
 
     @app.callback(
         Output(ids.INCONSISTENCY_TABLE, "children"),

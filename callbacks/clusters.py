@@ -57,6 +57,7 @@ class ClusterView:
     cut: Cut
     slots: np.ndarray
     shapes: np.ndarray
+    medoid_of: object = None  # hclust.clusters.summarize_clusters' medoid_of, remembering medoids by tree node
 
 
 def cluster_view(store: SessionStore, view: ViewState) -> ClusterView:
@@ -67,12 +68,24 @@ def cluster_view(store: SessionStore, view: ViewState) -> ClusterView:
     slots = np.array(
         [view.colors.get(str(int(root)), index % N_SLOTS) for index, root in enumerate(cut.roots)], dtype=np.int64
     )
-    return ClusterView(dataset, tree, cut, slots, cluster_symbols(slots))
+
+    def medoid_of(cluster: int, members: np.ndarray, compute) -> int:
+        # A cluster's medoid depends only on its members, that is on its tree node: kept across cuts.
+        root = str(int(cut.roots[cluster - 1]))
+        return store.memo(view.ref, ("medoid", view.method, view.metric, root), compute)
+
+    return ClusterView(dataset, tree, cut, slots, cluster_symbols(slots), medoid_of)
 
 
 def view_summary(clusters: ClusterView) -> ClusterSummary:
     """Sizes, centroids, medoids and silhouettes of a view's clusters (the table's and the export's numbers)."""
-    return summarize_clusters(clusters.tree, clusters.cut.labels, clusters.dataset.features, clusters.dataset.distances)
+    return summarize_clusters(
+        clusters.tree,
+        clusters.cut.labels,
+        clusters.dataset.features,
+        clusters.dataset.distances,
+        medoid_of=clusters.medoid_of,
+    )
 
 
 def view_code(clusters: ClusterView, view: ViewState, algorithm: str | None = None) -> str:
@@ -176,11 +189,12 @@ def register(app: Dash, store: SessionStore) -> None:
         *SELECTION_OUTPUTS.values(),
         Input(ids.NODE_PICK, "data"),
         Input(ids.CLEAR_SELECTION, "n_clicks"),
-        Input(ids.VIEW, "data"),
+        Input(ids.PANEL_VIEWS["selection"], "data"),  # a new view while a branch is selected (callbacks/gates.py)
+        State(ids.VIEW, "data"),  # the view itself: the gate feeds the store above only while there is a selection
         State(ids.SELECTION, "data"),
         prevent_initial_call=True,
     )
-    def select_branch(pick, _clear_clicks, view_data, selection):
+    def select_branch(pick, _clear_clicks, _new_view, view_data, selection):
         view = ViewState.from_store(view_data)
         if view is None:
             raise PreventUpdate
@@ -239,7 +253,7 @@ def selection_request(triggered: dict, pick: dict | None, geometry, n_samples: i
             return clicked
     if ids.CLEAR_SELECTION in fired:
         return None
-    return KEEP if ids.VIEW in fired else IGNORE
+    return KEEP if ids.PANEL_VIEWS["selection"] in fired else IGNORE
 
 
 def branch_profile(dataset: Dataset, samples: np.ndarray) -> list:

@@ -43,10 +43,11 @@ def register(app: Dash, store: SessionStore) -> None:
         Input(ids.COLOR_BY, "value"),
         Input(ids.COMPARE_ALGORITHM, "value"),
         Input(ids.SHOW_CENTROIDS, "value"),
-        Input(ids.VIEW, "data"),
+        Input(ids.PANEL_VIEWS["paint"], "data"),  # while not coloured by the cut (callbacks/gates.py)
+        State(ids.VIEW, "data"),  # the view itself: the store above is a trigger, fed by the gate
         prevent_initial_call=True,
     )
-    def paint_scatter(color_by, algorithm, centroids, view_data):
+    def paint_scatter(color_by, algorithm, centroids, _fed, view_data):
         # One request per view change paints both the colouring and the centroids.
         view = ViewState.from_store(view_data)
         if view is None:

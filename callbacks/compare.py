@@ -58,11 +58,12 @@ def register(app: Dash, store: SessionStore, settings: Settings) -> None:
 
     @app.callback(
         *COMPARE_OUTPUTS.values(),
-        Input(ids.VIEW, "data"),
+        Input(ids.PANEL_VIEWS["compare"], "data"),  # every cut with two methods chosen (callbacks/gates.py)
         Input(ids.COMPARE_METHODS, "value"),
         State(ids.COMPARE_SHOWN, "data"),
+        State(ids.VIEW, "data"),  # the view itself: the store above is a trigger, fed by the gate
     )
-    def show_comparison(view_data, chosen, shown):
+    def show_comparison(_fed, chosen, shown, view_data):
         view = ViewState.from_store(view_data)
         if view is None:
             raise PreventUpdate  # no tree shown yet: the card stays hidden

@@ -10,7 +10,7 @@ algorithm's clusters instead: the chapters' k-means lesson.
 from __future__ import annotations
 
 import numpy as np
-from dash import Dash, Input, Output, html
+from dash import Dash, Input, Output, State, html
 from dash.exceptions import PreventUpdate
 
 from callbacks.coloring import ALGORITHM, algorithm_fit
@@ -37,12 +37,13 @@ def register(app: Dash, store: SessionStore) -> None:
 
     @app.callback(
         *IMAGE_OUTPUTS.values(),
-        Input(ids.VIEW, "data"),
+        Input(ids.PANEL_VIEWS["image"], "data"),  # every cut for an image, else a new tree (callbacks/gates.py)
         Input(ids.COLOR_BY, "value"),
         Input(ids.COMPARE_ALGORITHM, "value"),
+        State(ids.VIEW, "data"),  # the view itself: the store above is a trigger, fed by the gate
         prevent_initial_call=True,
     )
-    def show_image(view_data, color_by, algorithm):
+    def show_image(_fed, color_by, algorithm, view_data):
         view = ViewState.from_store(view_data)
         if view is None:
             raise PreventUpdate

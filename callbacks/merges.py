@@ -160,7 +160,11 @@ def register(app: Dash, store: SessionStore) -> None:
 
     app.clientside_callback(LABEL_SLIDER, Output(ids.MERGE_STEP, "className"), Input(ids.MERGE_STEP, "max"))
 
-    @app.callback(Output(ids.TOP_MERGES, "children"), Input(ids.VIEW, "data"), prevent_initial_call=True)
+    @app.callback(
+        Output(ids.TOP_MERGES, "children"),
+        Input(ids.PANEL_VIEWS["top_merges"], "data"),  # a new tree, not a cut (callbacks/gates.py)
+        prevent_initial_call=True,
+    )
     def show_top_merges(view_data):
         view = ViewState.from_store(view_data)
         if view is None:
@@ -174,14 +178,15 @@ def register(app: Dash, store: SessionStore) -> None:
         *MERGE_OUTPUTS.values(),
         Input(ids.MERGE_ON, "value"),
         Input(ids.MERGE_STEP, "value"),
-        Input(ids.VIEW, "data"),
+        Input(ids.PANEL_VIEWS["merge"], "data"),  # every cut while it plays, else a new tree (callbacks/gates.py)
         Input(ids.MERGE_STORE, "data"),
         State(ids.COLOR_BY, "value"),
         State(ids.COMPARE_ALGORITHM, "value"),
         State(ids.MERGE_WANTED, "data"),
+        State(ids.VIEW, "data"),  # the view itself: the store above is a trigger, fed by the gate
         prevent_initial_call=True,
     )
-    def show_merge(switch, step, view_data, player, color_by, algorithm, wanted):
+    def show_merge(switch, step, _fed, player, color_by, algorithm, wanted, view_data):
         view = ViewState.from_store(view_data)
         if view is None:
             raise PreventUpdate

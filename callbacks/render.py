@@ -54,6 +54,9 @@ class ViewState:
     present: bool = False
     dark: bool = False
 
+    CUT_FIELDS = frozenset({"height", "k", "colors", "criterion", "threshold", "depth"})
+    """The fields a cut sets; the others name the tree, the data and how they are drawn."""
+
     @property
     def theme(self) -> Theme:
         """How its figures look: presentation mode or not, dark or light (``figures/theme.py``)."""

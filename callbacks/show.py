@@ -39,6 +39,7 @@ VIEW_OUTPUTS = {
     "message": Output(ids.MESSAGE, "children", allow_duplicate=True),
     "pending": Output(ids.PENDING, "data", allow_duplicate=True),
     "selection": Output(ids.SELECTION, "data", allow_duplicate=True),
+    "traits": Output(ids.DATA_TRAITS, "data", allow_duplicate=True),
 }
 """What showing a tree updates; the tree callback adds the job store (``callbacks/linkage.py``)."""
 
@@ -137,6 +138,7 @@ def show(store: SessionStore, settings: Settings, view: ViewState, previous_view
         "message": message(*notes, *warnings, kind="warning" if warnings else "info"),
         "pending": pending_after,
         "selection": selection,
+        "traits": {"classes": dataset.classes is not None, "image": dataset.image is not None},
     }
 
 

@@ -174,3 +174,10 @@ JOB_RETRY = "job-retry"
 # a cut wakes the server callbacks of the open tabs alone.
 AID_VIEWS = {tab: f"aid-view-{tab}" for tab in ("inconsistency", "silhouette", "kmeans")}
 LESSON_VIEWS = {tab: f"look-view-{tab}" for tab in ("truth", "algorithms", "heatmap", "profile", "centroids")}
+# The view as the other panels need it (callbacks/gates.py).
+PANEL_VIEWS = {
+    panel: f"panel-view-{panel.replace('_', '-')}"
+    for panel in ("image", "top_merges", "compare", "paint", "merge", "selection")
+}
+DATA_TRAITS = "data-traits-store"  # what the shown data has: {"classes": bool, "image": bool}
+ELBOW_SHOWN = "elbow-shown-store"  # which tree and range the merge-heights figure draws

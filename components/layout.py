@@ -53,7 +53,12 @@ def build_layout(max_upload_mb: int, session_id: str | None = None) -> html.Div:
             dcc.Store(id=ids.NODE_PICK),
             dcc.Store(id=ids.TREE_JOB),
             dcc.Store(id=ids.ZOOM),
-            *[dcc.Store(id=store) for store in (*ids.AID_VIEWS.values(), *ids.LESSON_VIEWS.values())],
+            *[
+                dcc.Store(id=store)
+                for store in (*ids.AID_VIEWS.values(), *ids.LESSON_VIEWS.values(), *ids.PANEL_VIEWS.values())
+            ],
+            dcc.Store(id=ids.DATA_TRAITS),
+            dcc.Store(id=ids.ELBOW_SHOWN),
             header(),
             html.Div(
                 className="body",

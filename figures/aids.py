@@ -64,14 +64,27 @@ def merge_heights_figure(profile: MergeHeightProfile, current_k: int, revision: 
         ),
     ]
     suggested = profile.suggested_k
+    if profile.acceleration.size:
+        traces.append(_ring(suggested, float(profile.acceleration[suggested - 2]), f"elbow: k = {suggested}"))
+    figure = go.Figure(traces)
+    _k_layout(figure, "merge height", revision, [], profile.heights.size, current_k, legend=True)
+    for path, value in merge_heights_k_updates(profile, current_k).items():
+        figure.layout[path[-1]] = value  # replaced whole, as the Patch replaces them
+    return figure
+
+
+def merge_heights_k_updates(profile: MergeHeightProfile, current_k: int) -> FigureUpdates:
+    """The parts of :func:`merge_heights_figure` that change with the cut: the current k's line and label.
+
+    A cut within the same tree sends just these as a ``Patch``.
+    """
     annotations = []
     if profile.acceleration.size:
+        suggested = profile.suggested_k
         y = float(profile.acceleration[suggested - 2])
-        traces.append(_ring(suggested, y, f"elbow: k = {suggested}"))
         annotations.append(_label(suggested, y, f"elbow: k = {suggested}", SUGGESTION_COLOR))
-    figure = go.Figure(traces)
-    _k_layout(figure, "merge height", revision, annotations, profile.heights.size, current_k, legend=True)
-    return figure
+    shapes, annotations = k_marks(annotations, profile.heights.size, current_k)
+    return {("layout", "shapes"): shapes, ("layout", "annotations"): annotations}
 
 
 def silhouette_figure(sweep: SilhouetteSweep, current_k: int, revision: str = "") -> go.Figure:
@@ -344,17 +357,8 @@ def _hline(y: float) -> dict:
     }
 
 
-def _k_layout(
-    figure: go.Figure,
-    y_title: str,
-    revision: str,
-    annotations: list,
-    last: int,
-    current_k: int,
-    first: int = 1,
-    legend: bool = False,
-) -> None:
-    """Shared layout of the curves against k, with the current k marked."""
+def k_marks(annotations: list, last: int, current_k: int, first: int = 1) -> tuple[list, list]:
+    """The current k's dashed line (when k is on the axis, ``first..last``) and its label, after ``annotations``."""
     shapes = []
     if first <= current_k <= last:
         shapes.append(
@@ -374,19 +378,31 @@ def _k_layout(
     else:
         side = 1 if current_k > last else 0
         where = {"x": side, "xref": "paper", "xanchor": "right" if side else "left"}
-    annotations = [
-        *annotations,
-        {
-            **where,
-            "yref": "paper",
-            "y": 1,
-            "yanchor": "bottom",
-            "text": f"current k = {current_k}" + (" →" if current_k > last else ""),
-            "showarrow": False,
-            "font": {"size": LABEL_SIZE, "color": CUT_LINE_COLOR},
-            "bgcolor": "rgba(255,255,255,0.9)",
-        },
-    ]
+    label = {
+        **where,
+        "yref": "paper",
+        "y": 1,
+        "yanchor": "bottom",
+        "text": f"current k = {current_k}" + (" →" if current_k > last else ""),
+        "showarrow": False,
+        "font": {"size": LABEL_SIZE, "color": CUT_LINE_COLOR},
+        "bgcolor": "rgba(255,255,255,0.9)",
+    }
+    return shapes, [*annotations, label]
+
+
+def _k_layout(
+    figure: go.Figure,
+    y_title: str,
+    revision: str,
+    annotations: list,
+    last: int,
+    current_k: int,
+    first: int = 1,
+    legend: bool = False,
+) -> None:
+    """Shared layout of the curves against k, with the current k marked."""
+    shapes, annotations = k_marks(annotations, last, current_k, first)
     figure.update_layout(
         base_layout(
             margin={"l": 72, "r": 16, "t": 30, "b": 56},

@@ -1,4 +1,4 @@
-"""One cut wakes only the panels on screen: a closed tab sends no request."""
+"""One cut wakes only the panels on screen that show the cut: any other panel sends no request."""
 
 from __future__ import annotations
 
@@ -39,17 +39,35 @@ def requests_of_one_cut(page: Page, k: int) -> list[str]:
     return sent
 
 
+# What a cut always updates: the cut itself (dendrogram, scatter, chips), the k mark of the merge heights, the
+# cluster table and the address.
+CUT_OUTPUTS = ("dendrogram.figure", "elbow-graph.figure", "cluster-table.children", "address-store.data")
+
+
 def woken(sent: list[str]) -> set[str]:
     return {tab for tab, output in TAB_OUTPUTS.items() if any(output in name for name in sent)}
+
+
+def others(sent: list[str]) -> list[str]:
+    """Requests for anything but the cut's own outputs and the tabs: the panels that must stay asleep."""
+    known = (*CUT_OUTPUTS, *TAB_OUTPUTS.values())
+    return [name for name in sent if not any(output in name for output in known)]
 
 
 def test_a_cut_wakes_only_the_open_tabs(app_page: Page):
     page = app_page
     # Open at first: the merge heights aid and the True classes tab.
-    assert woken(requests_of_one_cut(page, 3)) == {"truth"}
+    sent = requests_of_one_cut(page, 3)
+    assert woken(sent) == {"truth"}
+    # Not the top merges, the image card (a table), the side-by-side grid (no methods chosen), the scatter's
+    # repaint (coloured by the cut), the merge player (off) nor the branch selection (none).
+    assert others(sent) == []
+    assert sum("dendrogram.figure" in name for name in sent) == 1  # one reply for the cut itself
 
     page.locator("#aids-tabs .tab", has_text="Silhouette").click()
     page.locator("#lesson-tabs").get_by_text("Heatmap", exact=True).click()
     expect(page.locator("#silhouette-note")).to_contain_text("mean silhouette")
     settle(page, 600)
-    assert woken(requests_of_one_cut(page, 4)) == {"silhouette", "heatmap"}
+    sent = requests_of_one_cut(page, 4)
+    assert woken(sent) == {"silhouette", "heatmap"}
+    assert others(sent) == []

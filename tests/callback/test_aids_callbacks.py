@@ -324,6 +324,33 @@ def test_elbow_figure_marks_the_current_k_and_rings_the_suggestion(client, dash_
     assert any("elbow: k = 2" in t for t in texts)
 
 
+def test_a_cut_within_the_same_curves_sends_only_the_moved_mark(client, dash_app, classic_view):
+    def elbow(view, shown):
+        return call(
+            client,
+            dash_app,
+            ["elbow-graph.figure", "elbow-shown-store.data"],
+            inputs={"view-store.data": view, "elbow-merges.value": 10},
+            state={"elbow-shown-store.data": shown},
+        )
+
+    first = elbow({**classic_view, "k": 3}, None)
+    full, shown = first.get(ids.ELBOW_GRAPH, "figure"), first.get(ids.ELBOW_SHOWN, "data")
+    assert shown and len(full["data"]) == 3
+
+    moved = elbow({**classic_view, "k": 5}, shown)
+    marks = operations(moved.get(ids.ELBOW_GRAPH, "figure"))
+    assert set(marks) == {("layout", "shapes"), ("layout", "annotations")}  # no trace is sent again
+    assert marks[("layout", "shapes")][0]["x0"] == 5
+    texts = [a["text"] for a in marks[("layout", "annotations")]]
+    assert "current k = 5" in texts and any("elbow: k = 2" in t for t in texts)
+    # The full figure at k = 5 is the same curves with these marks.
+    again = elbow({**classic_view, "k": 5}, None).get(ids.ELBOW_GRAPH, "figure")
+    assert again["layout"]["shapes"] == marks[("layout", "shapes")]
+    assert again["layout"]["annotations"] == marks[("layout", "annotations")]
+    assert again["data"] == full["data"]
+
+
 def test_bad_merge_count_explains_in_the_panel(client, dash_app, classic_view):
     reply = call(
         client,
@@ -408,8 +435,9 @@ def color_by_kmeans(client, app, view, on, triggered="color-by.value"):
             "color-by.value": "algorithm" if on else "tree",
             "compare-algorithm.value": "kmeans",
             "show-centroids.value": [],
-            "view-store.data": view,
+            "panel-view-paint.data": view,
         },
+        state={"view-store.data": view},
         triggered=[triggered],
     )
 
@@ -442,8 +470,8 @@ def test_kmeans_switch_patches_matched_colors_and_a_note(client, dash_app, class
 
 
 def test_view_change_recolors_only_while_the_switch_is_on(client, dash_app, classic_view):
-    assert color_by_kmeans(client, dash_app, classic_view, on=False, triggered="view-store.data").status == 204
-    reply = color_by_kmeans(client, dash_app, classic_view, on=True, triggered="view-store.data")
+    assert color_by_kmeans(client, dash_app, classic_view, on=False, triggered="panel-view-paint.data").status == 204
+    reply = color_by_kmeans(client, dash_app, classic_view, on=True, triggered="panel-view-paint.data")
     assert "coloured by k-means" in str(reply.get(ids.SCATTER, "figure"))
 
 

@@ -70,9 +70,19 @@ def cut_to_k(client, app, view, k):
 def select(client, app, view, selection=None, trigger="node-pick-store.data", click=None, **inputs):
     """The selection callback as the renderer posts it (a dendrogram click arrives as ``pickNode`` forwards it)."""
     pick = {"click": click, "t": 1} if click is not None else None
-    names = {"node-pick-store.data": pick, "clear-selection.n_clicks": None, "view-store.data": view, **inputs}
+    names = {
+        "node-pick-store.data": pick,
+        "clear-selection.n_clicks": None,
+        "panel-view-selection.data": view,
+        **inputs,
+    }
     return call(
-        client, app, SELECT_OUTPUTS, inputs=names, state={"selection-store.data": selection}, triggered=[trigger]
+        client,
+        app,
+        SELECT_OUTPUTS,
+        inputs=names,
+        state={"view-store.data": view, "selection-store.data": selection},
+        triggered=[trigger],
     )
 
 
@@ -184,7 +194,7 @@ def test_clear_empties_the_selection(client, dash_app, view):
 def test_a_new_cut_keeps_the_selection_and_updates_its_clusters(client, dash_app, view):
     selection = {"node": 298, "tree": key_of(view)}  # the root: every sample
     four = cut_to_k(client, dash_app, view, 4)
-    reply = select(client, dash_app, four, selection, trigger="view-store.data")
+    reply = select(client, dash_app, four, selection, trigger="panel-view-selection.data")
 
     assert reply.get(ids.SELECTION, "data") == selection
     assert len(operations(reply.get(ids.SCATTER, "figure"))[("data", 0, "selectedpoints")]) == 150
@@ -194,14 +204,14 @@ def test_a_new_cut_keeps_the_selection_and_updates_its_clusters(client, dash_app
 def test_another_tree_drops_the_selection(client, dash_app, view):
     selection = {"node": 298, "tree": key_of(view)}
     other = {**view, "method": "average"}
-    reply = select(client, dash_app, other, selection, trigger="view-store.data")
+    reply = select(client, dash_app, other, selection, trigger="panel-view-selection.data")
 
     assert reply.get(ids.SELECTION, "data") is None
     assert operations(reply.get(ids.SCATTER, "figure"))[("data", 0, "selectedpoints")] is None
 
 
 def test_a_new_view_without_a_selection_sends_nothing(client, dash_app, view):
-    assert select(client, dash_app, view, None, trigger="view-store.data").status == 204
+    assert select(client, dash_app, view, None, trigger="panel-view-selection.data").status == 204
 
 
 def button_roots(node) -> list[int]:

@@ -21,8 +21,8 @@ def compare(client, app, view, methods, shown=None):
         client,
         app,
         OUTPUTS,
-        inputs={"view-store.data": view, "compare-methods.value": methods},
-        state={"compare-shown-store.data": shown},
+        inputs={"panel-view-compare.data": view, "compare-methods.value": methods},
+        state={"compare-shown-store.data": shown, "view-store.data": view},
     )
 
 

@@ -96,7 +96,12 @@ def lesson(client, app, output: str, view: dict, tab: str, **inputs):
 
 
 def paint(client, app, view, color_by, algorithm="kmeans", centroids=(), triggered=ids.COLOR_BY):
-    prop = {ids.COLOR_BY: "value", ids.COMPARE_ALGORITHM: "value", ids.SHOW_CENTROIDS: "value", ids.VIEW: "data"}
+    prop = {
+        ids.COLOR_BY: "value",
+        ids.COMPARE_ALGORITHM: "value",
+        ids.SHOW_CENTROIDS: "value",
+        ids.PANEL_VIEWS["paint"]: "data",
+    }
     return call(
         client,
         app,
@@ -105,8 +110,9 @@ def paint(client, app, view, color_by, algorithm="kmeans", centroids=(), trigger
             "color-by.value": color_by,
             "compare-algorithm.value": algorithm,
             "show-centroids.value": list(centroids),
-            "view-store.data": view,
+            "panel-view-paint.data": view,
         },
+        state={"view-store.data": view},
         triggered=[f"{triggered}.{prop[triggered]}"],
     )
 
@@ -346,7 +352,8 @@ def image_reply(client, app, view, color_by="tree", algorithm="kmeans"):
         client,
         app,
         ["recolored-image.src"],
-        inputs={"view-store.data": view, "color-by.value": color_by, "compare-algorithm.value": algorithm},
+        inputs={"panel-view-image.data": view, "color-by.value": color_by, "compare-algorithm.value": algorithm},
+        state={"view-store.data": view},
     )
 
 

@@ -41,10 +41,14 @@ def player(client, app, view, on=True, step=1, store=None, triggered=("merge-ste
         inputs={
             "merge-on.value": ["on"] if on else [],
             "merge-step.value": step,
-            "view-store.data": view,
+            "panel-view-merge.data": view,
             "merge-store.data": store,
         },
-        state={"color-by.value": "algorithm" if kmeans else "tree", "compare-algorithm.value": "kmeans"},
+        state={
+            "color-by.value": "algorithm" if kmeans else "tree",
+            "compare-algorithm.value": "kmeans",
+            "view-store.data": view,
+        },
         triggered=list(triggered),
     )
 
@@ -58,7 +62,9 @@ def classic_view(client, dash_app):
 @pytest.fixture
 def classic_player(client, dash_app, classic_view):
     """The player's store once the classic tree is shown (the player still off)."""
-    return player(client, dash_app, classic_view, on=False, triggered=["view-store.data"]).get(ids.MERGE_STORE, "data")
+    return player(client, dash_app, classic_view, on=False, triggered=["panel-view-merge.data"]).get(
+        ids.MERGE_STORE, "data"
+    )
 
 
 def info(reply) -> str:
@@ -72,7 +78,7 @@ def lit(reply) -> tuple[set[int], set[int]]:
 
 
 def test_a_new_tree_sets_the_slider_to_its_merges_and_shows_the_card(client, dash_app, classic_view):
-    reply = player(client, dash_app, classic_view, on=False, triggered=["view-store.data"])
+    reply = player(client, dash_app, classic_view, on=False, triggered=["panel-view-merge.data"])
     assert reply.get(ids.MERGE_STEP, "max") == 149
     assert reply.get(ids.MERGE_STEP, "value") == 1
     assert reply.get(ids.MERGE_PANEL, "hidden") is False
@@ -130,7 +136,7 @@ def test_switching_off_with_kmeans_coloring_on_gives_the_kmeans_colors_back(
 def test_a_new_cut_keeps_the_player_on_at_the_same_merge(client, dash_app, classic_view, classic_player):
     new_view = cut(client, dash_app, classic_view, "cut-height.value", 16).get(ids.VIEW, "data")
     assert new_view["k"] == 4
-    reply = player(client, dash_app, new_view, step=14, store=classic_player, triggered=["view-store.data"])
+    reply = player(client, dash_app, new_view, step=14, store=classic_player, triggered=["panel-view-merge.data"])
     assert lit(reply) == ({62}, {33, 68})
     assert not reply.has(ids.MERGE_STEP, "value")
 
@@ -138,14 +144,14 @@ def test_a_new_cut_keeps_the_player_on_at_the_same_merge(client, dash_app, class
 def test_another_tree_resets_the_step(client, dash_app, classic_view, classic_player):
     ref = {"session": classic_view["session"], "data": classic_view["data"]}
     average = tree(client, dash_app, ref, method="average", previous=classic_view).get(ids.VIEW, "data")
-    reply = player(client, dash_app, average, step=14, store=classic_player, triggered=["view-store.data"])
+    reply = player(client, dash_app, average, step=14, store=classic_player, triggered=["panel-view-merge.data"])
     assert reply.get(ids.MERGE_STEP, "value") == 1
     assert reply.get(ids.MERGE_STORE, "data")["view"]["method"] == "average"
     assert "merge 1 (Z[0])" in info(reply)
 
 
 def test_a_view_change_while_the_player_is_off_sends_nothing(client, dash_app, classic_view, classic_player):
-    reply = player(client, dash_app, classic_view, on=False, store=classic_player, triggered=["view-store.data"])
+    reply = player(client, dash_app, classic_view, on=False, store=classic_player, triggered=["panel-view-merge.data"])
     assert reply.status == 204
 
 
@@ -158,7 +164,7 @@ def test_a_merge_number_the_tree_does_not_have_is_explained_in_the_info(client, 
 def test_a_large_tree_starts_30_merges_below_the_top(client, dash_app):
     ref = choose(client, dash_app, "digits").get(ids.DATA_REF, "data")
     view = tree(client, dash_app, ref, method="average").get(ids.VIEW, "data")
-    reply = player(client, dash_app, view, on=True, triggered=["view-store.data"])
+    reply = player(client, dash_app, view, on=True, triggered=["panel-view-merge.data"])
     assert reply.get(ids.MERGE_STEP, "value") == 1797 - 30
     assert f"merge {1797 - 30} (Z[{1797 - 31}])" in info(reply)
 
@@ -168,7 +174,7 @@ def test_the_top_merges_table_reads_the_top_of_z_as_scipy_has_it(client, dash_ap
 
     from loaders import load_builtin
 
-    reply = call(client, dash_app, ["top-merges.children"], inputs={"view-store.data": classic_view})
+    reply = call(client, dash_app, ["top-merges.children"], inputs={"panel-view-top-merges.data": classic_view})
     text = text_of(reply.get("top-merges", "children"))
     z = linkage(load_builtin("classic").features, "ward")
     assert text.index("Z[148]") < text.index("Z[147]") < text.index("Z[139]")  # highest first, ten rows
