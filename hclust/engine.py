@@ -23,14 +23,14 @@ result says so.
 Distances
 ---------
 The condensed distances are SciPy's ``pdist``, bit for bit, filled by row
-blocks on one thread per core (:func:`condensed_distances`); the blockwise
-cophenetic correlation streams the same row blocks over the same threads.
+blocks on one thread per core (:func:`hclust.distances.condensed_distances`,
+re-exported here); the blockwise cophenetic correlation streams the same row
+blocks over the same threads.
 """
 
 from __future__ import annotations
 
 import math
-import os
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
@@ -39,6 +39,9 @@ import fastcluster
 import numpy as np
 from scipy.cluster.hierarchy import cophenet, linkage
 from scipy.spatial.distance import cdist, pdist
+
+from hclust.distances import condensed_distances as condensed_distances  # re-exported: hclust.tree calls it from here
+from hclust.distances import pairs_in_rows, row_blocks, worker_count
 
 SCIPY_TIE_FALLBACK_MAX_N = 20_000
 FASTCLUSTER_METHODS = frozenset({"single", "complete", "average", "weighted", "ward"})
@@ -262,13 +265,13 @@ def blockwise_cophenetic_correlation(
             sums[2] += float(np.einsum("ij,ij->", far_x, far_y))
         return sums[0], sums[1], sums[2]
 
-    blocks = _row_blocks(n)
+    blocks = row_blocks(n)
     totals: list[list[float]] = [[], [], []]
     done = 0.0
     report = progress or (lambda fraction, stage: None)
     report(0.0, "cophenetic correlation: 0% of the pairs")
     with ThreadPoolExecutor(max_workers=workers or worker_count()) as pool:
-        futures = {pool.submit(block_sums, a0, a1): _pairs_in_rows(n, a0, a1) for a0, a1 in blocks}
+        futures = {pool.submit(block_sums, a0, a1): pairs_in_rows(n, a0, a1) for a0, a1 in blocks}
         every = max(1, len(futures) // 100)
         for count, future in enumerate(as_completed(futures), start=1):
             for total, value in zip(totals, future.result()):
@@ -331,79 +334,3 @@ def _neighbour_gaps(linkage_matrix: np.ndarray, leaf_order: np.ndarray) -> np.nd
         left_end[n + row] = left_end[first]
         right_end[n + row] = right_end[second]
     return gaps
-
-
-# A block of rows times the columns past it: about this many distances (4 MB per thread).
-BLOCK_ELEMENTS = 1 << 19
-# Below this many samples pdist is a few milliseconds: threads would cost more than they save.
-PARALLEL_MIN_N = 2000
-
-
-def worker_count() -> int:
-    """The CPU cores this process may run on (threads for distance blocks)."""
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except AttributeError:  # not on Linux
-        return max(1, os.cpu_count() or 1)
-
-
-def condensed_distances(observations: np.ndarray, metric: str, workers: int | None = None) -> np.ndarray:
-    """``scipy.spatial.distance.pdist(observations, metric)``, bit for bit, on several threads.
-
-    Parameters
-    ----------
-    observations : ndarray of shape (n, m)
-    metric : str
-        A ``pdist`` metric name.
-    workers : int, optional
-        Threads to use; default :func:`worker_count`.
-
-    Returns
-    -------
-    ndarray of shape (n * (n - 1) / 2,)
-
-    Notes
-    -----
-    Row blocks are filled with ``cdist`` (SciPy's same kernels, which release
-    the GIL) straight into the condensed vector, so the result equals
-    ``pdist``'s exactly; the unit tests check every metric the app offers.
-    """
-    observations = np.ascontiguousarray(observations, dtype=float)
-    n = observations.shape[0]
-    workers = workers or worker_count()
-    if n < PARALLEL_MIN_N or workers == 1:
-        return pdist(observations, metric=metric)
-    out = np.empty(n * (n - 1) // 2)
-
-    def fill(a0: int, a1: int) -> None:
-        block = cdist(observations[a0:a1], observations[a0 + 1 :], metric=metric)
-        offset = _row_start(n, a0)
-        for row in range(a1 - a0):
-            width = n - a0 - row - 1
-            out[offset : offset + width] = block[row, row:]
-            offset += width
-
-    with ThreadPoolExecutor(max_workers=workers) as pool:
-        for future in [pool.submit(fill, a0, a1) for a0, a1 in _row_blocks(n)]:
-            future.result()
-    return out
-
-
-def _row_start(n: int, row: int) -> int:
-    """Where row ``row``'s pairs (row, row + 1..n - 1) start in a condensed vector."""
-    return row * (2 * n - row - 1) // 2
-
-
-def _pairs_in_rows(n: int, a0: int, a1: int) -> int:
-    return _row_start(n, a1) - _row_start(n, a0)
-
-
-def _row_blocks(n: int) -> list[tuple[int, int]]:
-    """Consecutive row ranges [a0, a1) covering rows 0..n - 2, each about BLOCK_ELEMENTS distances wide."""
-    blocks = []
-    a0 = 0
-    while a0 < n - 1:
-        rows = max(1, min(n - 1 - a0, BLOCK_ELEMENTS // max(1, n - a0)))
-        blocks.append((a0, a0 + rows))
-        a0 += rows
-    return blocks

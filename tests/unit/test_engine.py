@@ -5,14 +5,12 @@ from scipy.cluster.hierarchy import cophenet, leaves_list, linkage
 from scipy.spatial.distance import pdist
 
 from hclust import build_tree
+from hclust.distances import PARALLEL_MIN_N, condensed_distances, row_blocks
 from hclust.engine import (
     DIRECT_COPHENETIC_MAX_N,
     FASTCLUSTER_METHODS,
-    PARALLEL_MIN_N,
     _fastcluster_linkage,
-    _row_blocks,
     blockwise_cophenetic_correlation,
-    condensed_distances,
     has_tied_merges,
     linkage_from_distances,
     linkage_from_observations,
@@ -101,7 +99,7 @@ def test_condensed_distances_equal_pdist_bit_for_bit(metric):
 
 def test_row_blocks_cover_every_row_once():
     for n in (2, 3, 1500, 20_000):
-        blocks = _row_blocks(n)
+        blocks = row_blocks(n)
         assert blocks[0][0] == 0 and blocks[-1][1] == n - 1
         assert all(a1 == b0 for (_, a1), (b0, _) in zip(blocks, blocks[1:]))
 
