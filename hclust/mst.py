@@ -18,17 +18,19 @@ from hclust.distances import worker_count
 from hclust.errors import ClusteringError
 
 MST_ENGINE = "quitefastmst.mst_euclid"
-MST_MAX_D = 16
-"""Up to this many features the MST beats ``fastcluster.linkage_vector`` from :data:`MST_MIN_N` samples.
-K-d trees lose their edge as d grows (and quitefastmst computes all pairs past 20 features): at d = 20
-the MST took 4.4 s against fastcluster's 2.4 s at n = 20,000, and 17 s against about 10 s at 40,000."""
+MST_MAX_D = 10
+"""Up to this many features the MST engine is used. K-d trees lose their edge as d grows: on make_blobs
+data (2 shared cores, busy) the MST took 5.6 s at n = 100,000 and d = 8 (fastcluster.linkage_vector:
+38 s), 10.7 s and 62 s at 100,000 and 300,000 with d = 10, but 43 s at 100,000 with d = 12, no faster
+than fastcluster there, and 345 s at 300,000 (about n^2). At d = 20 it lost at n = 20,000 (4.4 s against
+2.4 s), where quitefastmst also stops using K-d trees."""
 MST_MIN_N = 20_000
 """From this many samples the MST engine is used (for 1 to :data:`MST_MAX_D` features). Measured on 2
 shared cores, make_blobs data, seconds MST / ``fastcluster.linkage_vector``: d = 2: 0.04-0.17 / 0.44 at
-10,000, 0.04-0.06 / 1.27 at 20,000; d = 8: 0.17-0.28 / 0.47 at 10,000, 0.57-0.95 / 1.55 at 20,000;
-d = 14: 1.3 / 2.1 and d = 16: 2.2 / 2.0 at 20,000, 13 / about 35 (n^2 from 20,000) at 50,000. Low d
-would gain from about 5,000 already, but by under a second; at 20,000 the SciPy fallback for tied
-heights (:data:`hclust.engine.SCIPY_TIE_FALLBACK_MAX_N`) ends too, so each engine keeps one tie rule."""
+10,000, 0.02-0.06 / 0.97-1.27 at 20,000; d = 8: 0.17-0.28 / 0.47 at 10,000, 0.38-0.95 / 1.17-1.55 at
+20,000. Low d would gain from about 5,000 already, but by under a second; at 20,000 the SciPy fallback
+for tied heights (:data:`hclust.engine.SCIPY_TIE_FALLBACK_MAX_N`) ends too, so each engine keeps one
+tie rule."""
 
 
 def uses_mst(n: int, d: int, min_n: int = MST_MIN_N) -> bool:
