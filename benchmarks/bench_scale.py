@@ -6,6 +6,7 @@ Run from the repository root::
     .venv/bin/python benchmarks/bench_scale.py --quick    # n = 1,000 and 10,000, d = 2 only (< 2 min)
     .venv/bin/python benchmarks/bench_scale.py --full     # + the cophenetic correlation at n = 100,000
     .venv/bin/python benchmarks/bench_scale.py --profile  # + cProfile of every cut series and tree request
+    .venv/bin/python benchmarks/bench_scale.py --parts single --big  # single linkage up to n = 1,000,000
 
 Data: ``sklearn.datasets.make_blobs(n, n_features=d, centers=5, random_state=0)``
 (``bench_core.make_data``), d = 2 and 16.
@@ -37,6 +38,10 @@ Tables printed:
 4. Upload to first full view: the upload request plus the tree request, both
    synchronous (``background_after_seconds=inf``), exact and approximate
    (``tree-mode`` ``kmeans-2000``); 4b splits the tree request into its parts.
+5. Exact single linkage (``benchmarks/scale_single.py``): the app's minimum
+   spanning tree engine against ``fastcluster.linkage_vector`` and SciPy,
+   n = 20,000 and 100,000 (with ``--big`` also 300,000 and 1,000,000), d = 2
+   and 8, and their agreement at n = 20,000.
 
 Nothing outside a temporary directory is written; the app code is not changed.
 """
@@ -218,6 +223,16 @@ def verdict(label: str, met: bool | None, detail: str) -> str:
 # ---------------------------------------------------------------- children (run in a fresh process)
 
 
+def measured(run: Callable[[], object]) -> tuple[object, dict]:
+    """``run()`` once, and its wall and CPU seconds, the RSS before it and the peak after it (MB)."""
+    gc.collect()
+    base = rss_mb()
+    cpu_start, wall_start = time.process_time(), time.perf_counter()
+    value = run()
+    wall, cpu = time.perf_counter() - wall_start, time.process_time() - cpu_start
+    return value, {"wall": wall, "cpu": cpu, "base_mb": base, "peak_mb": hwm_mb()}
+
+
 def child_linkage(x_path: str, impl: str, method: str, z_path: str) -> dict:
     """One linkage in this (fresh) process: time, CPU, memory; Z is saved to ``z_path``."""
     features = np.load(x_path)
@@ -242,14 +257,9 @@ def child_linkage(x_path: str, impl: str, method: str, z_path: str) -> dict:
             return linkage(features, method)
 
         engine = "scipy.linkage"
-    gc.collect()
-    base = rss_mb()
-    cpu_start, wall_start = time.process_time(), time.perf_counter()
-    linkage_matrix = run()
-    wall, cpu = time.perf_counter() - wall_start, time.process_time() - cpu_start
-    peak = hwm_mb()
+    linkage_matrix, result = measured(run)
     np.save(z_path, linkage_matrix)
-    return {"wall": wall, "cpu": cpu, "base_mb": base, "peak_mb": peak, "engine": engine}
+    return {**result, "engine": engine}
 
 
 def child_cophenet(x_path: str, z_path: str, impl: str) -> dict:
@@ -275,12 +285,8 @@ def child_cophenet(x_path: str, z_path: str, impl: str) -> dict:
         def run():
             return cophenet(linkage_matrix, pdist(features, METRIC))[0]
 
-    gc.collect()
-    base = rss_mb()
-    cpu_start, wall_start = time.process_time(), time.perf_counter()
-    value = float(run())
-    wall, cpu = time.perf_counter() - wall_start, time.process_time() - cpu_start
-    return {"wall": wall, "cpu": cpu, "base_mb": base, "peak_mb": hwm_mb(), "value": value}
+    value, result = measured(run)
+    return {**result, "value": float(value)}
 
 
 class StageTimer:
@@ -949,7 +955,7 @@ def print_first_view(results: list[dict]) -> None:
 # ---------------------------------------------------------------- main
 
 
-PARTS = ("linkage", "cophenet", "http")
+PARTS = ("linkage", "cophenet", "http", "single")
 
 
 def main() -> None:
@@ -960,6 +966,9 @@ def main() -> None:
         "--parts", nargs="+", choices=PARTS, default=list(PARTS), help="which tables to measure (default: all)"
     )
     parser.add_argument("--profile", action="store_true", help="cProfile every cut series and tree request")
+    parser.add_argument(
+        "--big", action="store_true", help="single linkage (table 5) also at n = 300,000 and 1,000,000 (about 5 min)"
+    )
     args = parser.parse_args()
     sizes = SIZES_QUICK if args.quick else SIZES_FULL
     dims = DIMS_QUICK if args.quick else DIMS_FULL
@@ -995,6 +1004,10 @@ def main() -> None:
             http_results = bench_http(http_sizes, scratch, max(http_sizes), args.profile)
             print_http(http_results)
             print_first_view(http_results)
+        if "single" in args.parts:
+            from scale_single import bench_single, print_single  # imports this module's helpers
+
+            print_single(bench_single(scratch, args.quick, args.big))
 
     profiles = [h[key] for h in http_results for key in ("tree_profile", "cut_profile") if key in h]
     for text in profiles:

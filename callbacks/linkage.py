@@ -24,6 +24,8 @@ from components import ids
 from config import Settings
 from hclust import ClusteringError, validate_choice
 from hclust.estimate import Estimate, describe, estimate_tree
+from hclust.mst import MST_ENGINE
+from hclust.options import EUCLIDEAN
 from state.job_guard import JobGuard
 from state.session_store import EXACT, TREE_MODES, DataRef, SessionExpiredError, SessionStore
 
@@ -265,10 +267,25 @@ def check_estimate(
         raise ClusteringError(
             f"an exact {method} tree of {n:,} samples would need {describe(estimate)} "
             f"({estimate.engine}), over this server's memory budget of {budget / 1e9:.1f} GB. "
+            + ways_out(n, dataset.n_features, has_coordinates=not dataset.is_distance_matrix)
+        )
+    return estimate
+
+
+def ways_out(n: int, d: int, has_coordinates: bool) -> str:
+    """What to choose instead of an exact tree over the memory budget (the refusal's last sentence)."""
+    single = estimate_tree(n, d, "single", EUCLIDEAN)
+    if not has_coordinates or single.engine != MST_ENGINE:
+        return (
             "Choose an approximate tree under Linkage, or ward or single linkage with the euclidean "
             "metric (they need no distance matrix)"
         )
-    return estimate
+    ward = estimate_tree(n, d, "ward", EUCLIDEAN)
+    return (
+        "Choose an approximate tree under Linkage, or single linkage with the euclidean metric: the one exact "
+        f"method built for this size (a minimum spanning tree, no distance matrix: {describe(single)} here). "
+        f"ward with the euclidean metric needs no distance matrix either, but takes {describe(ward)} here"
+    )
 
 
 def _name_of(store: SessionStore, ref: DataRef | None) -> str:

@@ -2,8 +2,18 @@
 
 Engines
 -------
-- ``single`` and ``ward`` on euclidean observations: ``fastcluster.linkage_vector``,
-  which never builds the distance matrix (O(n d) memory).
+- ``single`` on euclidean observations from :data:`hclust.mst.MST_MIN_N` samples
+  (and up to :data:`hclust.mst.MST_MAX_D` features): an exact minimum spanning
+  tree (``quitefastmst.mst_euclid``) labelled as SciPy labels merges
+  (:func:`hclust.mst.single_linkage`). It is about O(n log n) where
+  ``fastcluster.linkage_vector`` is O(n^2): a million samples take seconds
+  (d = 2) to minutes (d = 8) instead of hours. Below that size, and with more
+  features (where K-d trees lose their edge), fastcluster is as fast or faster.
+  quitefastmst's OpenMP threads are set per call to the cores this process
+  may run on (:func:`hclust.distances.worker_count`), as the distance threads are.
+- ``single`` (otherwise) and ``ward`` on euclidean observations:
+  ``fastcluster.linkage_vector``, which never builds the distance matrix
+  (O(n d) memory).
 - ``single``, ``complete``, ``average``, ``weighted``, ``ward`` otherwise:
   ``fastcluster.linkage`` on the condensed distances (2-4x faster than SciPy here).
 - ``centroid`` and ``median``: SciPy's ``linkage``. Both engines resolve ties
@@ -18,19 +28,23 @@ merge tied pairs in another order and so build another, equally valid tree.
 So when fastcluster's result has tied merge heights, the tree is computed
 again with SciPy (up to :data:`SCIPY_TIE_FALLBACK_MAX_N` samples, where
 SciPy's memory still fits); above that, fastcluster's tree is kept and the
-result says so.
+result says so. The MST engine is treated the same way: its heights are
+SciPy's bit for bit, and with no tied heights so is its whole tree; tied
+heights go to SciPy up to that size, and above it the MST's tree is kept,
+whose clusters at every cut height are still SciPy's (single linkage's are the
+same for every tie order; see :func:`hclust.mst.single_linkage`).
 
 Distances
 ---------
 The condensed distances are SciPy's ``pdist``, bit for bit, filled by row
-blocks on one thread per core (:func:`condensed_distances`); the blockwise
-cophenetic correlation streams the same row blocks over the same threads.
+blocks on one thread per core (:func:`hclust.distances.condensed_distances`,
+re-exported here); the blockwise cophenetic correlation streams the same row
+blocks over the same threads.
 """
 
 from __future__ import annotations
 
 import math
-import os
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
@@ -39,6 +53,10 @@ import fastcluster
 import numpy as np
 from scipy.cluster.hierarchy import cophenet, linkage
 from scipy.spatial.distance import cdist, pdist
+
+from hclust.distances import condensed_distances as condensed_distances  # re-exported: hclust.tree calls it from here
+from hclust.distances import pairs_in_rows, row_blocks, worker_count
+from hclust.mst import MST_ENGINE, MST_MIN_N, single_linkage, uses_mst
 
 SCIPY_TIE_FALLBACK_MAX_N = 20_000
 FASTCLUSTER_METHODS = frozenset({"single", "complete", "average", "weighted", "ward"})
@@ -68,7 +86,8 @@ class EnginePlan:
     Attributes
     ----------
     engine : str
-        ``"fastcluster.linkage_vector"``, ``"fastcluster.linkage"`` or ``"scipy.linkage"``.
+        ``"quitefastmst.mst_euclid"``, ``"fastcluster.linkage_vector"``,
+        ``"fastcluster.linkage"`` or ``"scipy.linkage"``.
     needs_distance_matrix : bool
         True when the condensed distance vector (8 n (n - 1) / 2 bytes) is built.
     """
@@ -77,8 +96,13 @@ class EnginePlan:
     needs_distance_matrix: bool
 
 
-def plan_engine(method: str, metric: str) -> EnginePlan:
-    """Pick the engine for a method and metric (see the module notes)."""
+def plan_engine(method: str, metric: str, n: int = 0, d: int = 0, mst_min_n: int = MST_MIN_N) -> EnginePlan:
+    """Pick the engine for a method and metric, and n samples of d features (see the module notes).
+
+    Without n and d (0) the plan is the one for small data.
+    """
+    if method == "single" and metric == "euclidean" and uses_mst(n, d, mst_min_n):
+        return EnginePlan(MST_ENGINE, needs_distance_matrix=False)
     if method in VECTOR_METHODS and metric == "euclidean":
         return EnginePlan("fastcluster.linkage_vector", needs_distance_matrix=False)
     if method in FASTCLUSTER_METHODS:
@@ -92,13 +116,18 @@ def has_tied_merges(linkage_matrix: np.ndarray) -> bool:
     return bool(np.any(heights[1:] == heights[:-1]))
 
 
-def linkage_from_observations(observations: np.ndarray, method: str) -> tuple[np.ndarray, str]:
+def linkage_from_observations(
+    observations: np.ndarray, method: str, mst_min_n: int = MST_MIN_N
+) -> tuple[np.ndarray, str]:
     """Euclidean linkage straight from observations, in O(n d) memory.
 
     Parameters
     ----------
     observations : ndarray of shape (n, m)
     method : {"single", "ward"}
+    mst_min_n : int
+        From this many samples single linkage goes through the minimum
+        spanning tree (:func:`plan_engine`).
 
     Returns
     -------
@@ -106,12 +135,17 @@ def linkage_from_observations(observations: np.ndarray, method: str) -> tuple[np
     note : str
         Empty, or why the tree may differ from SciPy's in tied merges.
     """
-    linkage_matrix = fastcluster.linkage_vector(np.ascontiguousarray(observations, dtype=float), method=method)
+    n, d = observations.shape
+    if plan_engine(method, "euclidean", n, d, mst_min_n).engine == MST_ENGINE:
+        linkage_matrix, tie_note = single_linkage(observations, threads=worker_count()), _SINGLE_TIE_NOTE
+    else:
+        observations = np.ascontiguousarray(observations, dtype=float)
+        linkage_matrix, tie_note = fastcluster.linkage_vector(observations, method=method), _TIE_NOTE
     if not has_tied_merges(linkage_matrix):
         return linkage_matrix, ""
-    if observations.shape[0] <= SCIPY_TIE_FALLBACK_MAX_N:
+    if n <= SCIPY_TIE_FALLBACK_MAX_N:
         return linkage(observations, method=method), ""
-    return linkage_matrix, _TIE_NOTE
+    return linkage_matrix, tie_note
 
 
 def linkage_from_distances(distances: np.ndarray, method: str, keep_input: bool = True) -> tuple[np.ndarray, str]:
@@ -172,6 +206,11 @@ NEEDS_SCIPY = "needs scipy"
 _TIE_NOTE = (
     "Some merges are tied at equal heights and the data is too large to recompute with SciPy: "
     "tied merges may be ordered differently from SciPy's (same heights)."
+)
+_SINGLE_TIE_NOTE = (
+    "Some merges are tied at equal heights and the data is too large to recompute with SciPy: "
+    "tied clusters may be paired and ordered differently from SciPy's tree; the heights and the "
+    "clusters at every cut height are SciPy's."
 )
 
 
@@ -262,13 +301,13 @@ def blockwise_cophenetic_correlation(
             sums[2] += float(np.einsum("ij,ij->", far_x, far_y))
         return sums[0], sums[1], sums[2]
 
-    blocks = _row_blocks(n)
+    blocks = row_blocks(n)
     totals: list[list[float]] = [[], [], []]
     done = 0.0
     report = progress or (lambda fraction, stage: None)
     report(0.0, "cophenetic correlation: 0% of the pairs")
     with ThreadPoolExecutor(max_workers=workers or worker_count()) as pool:
-        futures = {pool.submit(block_sums, a0, a1): _pairs_in_rows(n, a0, a1) for a0, a1 in blocks}
+        futures = {pool.submit(block_sums, a0, a1): pairs_in_rows(n, a0, a1) for a0, a1 in blocks}
         every = max(1, len(futures) // 100)
         for count, future in enumerate(as_completed(futures), start=1):
             for total, value in zip(totals, future.result()):
@@ -331,79 +370,3 @@ def _neighbour_gaps(linkage_matrix: np.ndarray, leaf_order: np.ndarray) -> np.nd
         left_end[n + row] = left_end[first]
         right_end[n + row] = right_end[second]
     return gaps
-
-
-# A block of rows times the columns past it: about this many distances (4 MB per thread).
-BLOCK_ELEMENTS = 1 << 19
-# Below this many samples pdist is a few milliseconds: threads would cost more than they save.
-PARALLEL_MIN_N = 2000
-
-
-def worker_count() -> int:
-    """The CPU cores this process may run on (threads for distance blocks)."""
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except AttributeError:  # not on Linux
-        return max(1, os.cpu_count() or 1)
-
-
-def condensed_distances(observations: np.ndarray, metric: str, workers: int | None = None) -> np.ndarray:
-    """``scipy.spatial.distance.pdist(observations, metric)``, bit for bit, on several threads.
-
-    Parameters
-    ----------
-    observations : ndarray of shape (n, m)
-    metric : str
-        A ``pdist`` metric name.
-    workers : int, optional
-        Threads to use; default :func:`worker_count`.
-
-    Returns
-    -------
-    ndarray of shape (n * (n - 1) / 2,)
-
-    Notes
-    -----
-    Row blocks are filled with ``cdist`` (SciPy's same kernels, which release
-    the GIL) straight into the condensed vector, so the result equals
-    ``pdist``'s exactly; the unit tests check every metric the app offers.
-    """
-    observations = np.ascontiguousarray(observations, dtype=float)
-    n = observations.shape[0]
-    workers = workers or worker_count()
-    if n < PARALLEL_MIN_N or workers == 1:
-        return pdist(observations, metric=metric)
-    out = np.empty(n * (n - 1) // 2)
-
-    def fill(a0: int, a1: int) -> None:
-        block = cdist(observations[a0:a1], observations[a0 + 1 :], metric=metric)
-        offset = _row_start(n, a0)
-        for row in range(a1 - a0):
-            width = n - a0 - row - 1
-            out[offset : offset + width] = block[row, row:]
-            offset += width
-
-    with ThreadPoolExecutor(max_workers=workers) as pool:
-        for future in [pool.submit(fill, a0, a1) for a0, a1 in _row_blocks(n)]:
-            future.result()
-    return out
-
-
-def _row_start(n: int, row: int) -> int:
-    """Where row ``row``'s pairs (row, row + 1..n - 1) start in a condensed vector."""
-    return row * (2 * n - row - 1) // 2
-
-
-def _pairs_in_rows(n: int, a0: int, a1: int) -> int:
-    return _row_start(n, a1) - _row_start(n, a0)
-
-
-def _row_blocks(n: int) -> list[tuple[int, int]]:
-    """Consecutive row ranges [a0, a1) covering rows 0..n - 2, each about BLOCK_ELEMENTS distances wide."""
-    blocks = []
-    a0 = 0
-    while a0 < n - 1:
-        rows = max(1, min(n - 1 - a0, BLOCK_ELEMENTS // max(1, n - a0)))
-        blocks.append((a0, a0 + rows))
-        a0 += rows
-    return blocks

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import math
 import os
 from dataclasses import dataclass
 
+import numpy as np
+
 from hclust.engine import DIRECT_COPHENETIC_MAX_N, plan_engine, uses_blockwise_cophenetic
+from hclust.mst import MST_ENGINE
 
 # Nanoseconds per pair of samples, measured on this project's 2-core
 # machines (see benchmarks/); d is the number of features. Estimates, not
@@ -18,6 +22,17 @@ _NS_COPHENETIC_DIRECT = 100.0
 _NS_COPHENETIC_BLOCKWISE = (5.0, 0.2)  # row blocks on 2 threads: 5.6 ns (d = 2), 7.5 ns (d = 16) at n = 20,000
 _BYTES_PER_PAIR = 8
 _NS_KMEANS = 2.5  # MiniBatchKMeans per sample x centre x (d + 2), for approximate trees
+# The minimum spanning tree engine (hclust.mst), per sample: nanoseconds per n log2 n, by d, interpolated
+# geometrically (d = 1 runs as d = 2). Whole linkage_from_observations(X, "single") on make_blobs data,
+# 2 busy cores (benchmarks/bench_scale.py --parts single --big): d = 2: 0.22 s, 0.81 s, 2.65 s at
+# n = 100,000, 300,000, 1,000,000 (133-148 ns); d = 4: 7.7 s at 1,000,000 (386 ns); d = 8: 5.6 s, 10.9 s,
+# 87 s (2,000-4,400 ns); d = 10: 10.7 s and 62 s at 100,000 and 300,000 (6,400-11,300 ns). The cost per
+# n log n grows with n at larger d, so the largest measured n sets each constant.
+_NS_MST = {2: 135.0, 4: 390.0, 8: 4400.0, 10: 11_300.0}
+# Its memory, bytes per sample a + b d: the data in K-d tree order, the tree's edges, the union-find and
+# the matrix. Measured work (peak minus the data): 39 and 129 MB at 300,000 and 1,000,000 with d = 2,
+# 60 and 199 MB with d = 8.
+_MST_BYTES = (110, 12)
 
 
 @dataclass(frozen=True)
@@ -79,7 +94,7 @@ def estimate_tree(
     Estimate
     """
     pairs = n * (n - 1) / 2
-    plan = plan_engine(method, metric)
+    plan = plan_engine(method, metric, n, d)
     blockwise = metric != "precomputed" and uses_blockwise_cophenetic(method, n, direct_cophenetic_max_n)
     seconds = 0.0
     peak = 3 * n * max(d, 1) * 8 + 200 * n  # observations, tree and its per-node arrays
@@ -91,6 +106,9 @@ def estimate_tree(
         in_place = blockwise and plan.engine.startswith("fastcluster")
         peak += (1 if in_place else 2) * pairs * _BYTES_PER_PAIR
         seconds += pairs * (_NS_FASTCLUSTER if plan.engine.startswith("fastcluster") else _NS_SCIPY) * 1e-9
+    elif plan.engine == MST_ENGINE:
+        seconds += mst_seconds(n, d)
+        peak += n * (_MST_BYTES[0] + _MST_BYTES[1] * d)
     else:
         seconds += pairs * (_NS_VECTOR[0] + _NS_VECTOR[1] * d) * 1e-9
     if blockwise:
@@ -105,6 +123,17 @@ def estimate_tree(
         peak += representatives_of * (d + 2) * 8 * 2
     peak = peak * WORKING_MARGIN + WORKING_BYTES
     return Estimate(seconds=seconds, peak_bytes=int(peak), engine=plan.engine)
+
+
+def mst_seconds(n: int, d: int) -> float:
+    """Expected seconds of single linkage through the minimum spanning tree (:mod:`hclust.mst`).
+
+    ``c(d) n log2 n`` nanoseconds, with ``c`` measured at d = 2, 4, 8 and 10
+    and interpolated geometrically in between.
+    """
+    dims = sorted(_NS_MST)
+    per_point = np.exp(np.interp(d, dims, np.log([_NS_MST[k] for k in dims])))
+    return float(per_point) * n * math.log2(max(n, 2)) * 1e-9
 
 
 def machine_memory_bytes() -> int:

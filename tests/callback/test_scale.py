@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from callbacks.linkage import ways_out
 from components import ids
 from config import Settings
 from factory import create_app
@@ -45,6 +46,18 @@ def test_a_tree_over_the_memory_budget_is_refused_before_it_starts(tmp_path):
     assert "memory budget" in text and "approximate tree" in text
     assert not reply.has(ids.DENDROGRAM, "figure")
     assert not reply.has(ids.TREE_JOB, "data")
+
+
+def test_a_refusal_at_a_million_rows_names_single_linkages_exact_fast_path():
+    text = ways_out(1_000_000, 2, has_coordinates=True)
+    assert "single linkage with the euclidean metric" in text and "minimum spanning tree" in text
+    assert "approximate tree" in text and "ward" in text
+
+
+@pytest.mark.parametrize(("n", "has_coordinates"), [(5_000, True), (1_000_000, False)])
+def test_a_refusal_without_the_mst_path_keeps_the_plain_ways_out(n, has_coordinates):
+    text = ways_out(n, 2, has_coordinates=has_coordinates)
+    assert "minimum spanning tree" not in text and "approximate tree" in text
 
 
 def test_a_slow_tree_is_handed_to_a_background_job(tmp_path):

@@ -4,20 +4,20 @@ import pytest
 from scipy.cluster.hierarchy import cophenet, leaves_list, linkage
 from scipy.spatial.distance import pdist
 
+import hclust.engine
 from hclust import build_tree
+from hclust.distances import PARALLEL_MIN_N, condensed_distances, row_blocks
 from hclust.engine import (
     DIRECT_COPHENETIC_MAX_N,
     FASTCLUSTER_METHODS,
-    PARALLEL_MIN_N,
     _fastcluster_linkage,
-    _row_blocks,
     blockwise_cophenetic_correlation,
-    condensed_distances,
     has_tied_merges,
     linkage_from_distances,
     linkage_from_observations,
     plan_engine,
 )
+from hclust.mst import MST_ENGINE, MST_MAX_D, MST_MIN_N
 from hclust.options import METRICS
 from loaders import load_builtin
 
@@ -36,6 +36,48 @@ from loaders import load_builtin
 )
 def test_engine_choice_per_method_and_metric(method, metric, engine):
     assert plan_engine(method, metric).engine == engine
+
+
+@pytest.mark.parametrize(
+    ("method", "metric", "n", "d", "engine"),
+    [
+        ("single", "euclidean", MST_MIN_N, 1, MST_ENGINE),
+        ("single", "euclidean", 1_000_000, MST_MAX_D, MST_ENGINE),
+        ("single", "euclidean", MST_MIN_N - 1, 2, "fastcluster.linkage_vector"),
+        ("single", "euclidean", 1_000_000, MST_MAX_D + 1, "fastcluster.linkage_vector"),
+        ("ward", "euclidean", 1_000_000, 2, "fastcluster.linkage_vector"),
+        ("single", "cityblock", 1_000_000, 2, "fastcluster.linkage"),
+        ("centroid", "euclidean", 1_000_000, 2, "scipy.linkage"),
+    ],
+)
+def test_large_euclidean_single_linkage_goes_through_the_mst_and_nothing_else_does(method, metric, n, d, engine):
+    assert plan_engine(method, metric, n, d).engine == engine
+
+
+def test_the_mst_engine_gives_scipys_single_linkage():
+    features = np.random.default_rng(10).normal(size=(600, 4))
+    z, note = linkage_from_observations(features, "single", mst_min_n=100)
+    expected = linkage(features, "single")
+    assert np.array_equal(z[:, [0, 1, 3]], expected[:, [0, 1, 3]])
+    np.testing.assert_allclose(z[:, 2], expected[:, 2], rtol=1e-15, atol=0)
+    assert note == ""
+
+
+def test_tied_heights_from_the_mst_fall_back_to_scipy_on_small_data():
+    features = load_builtin("iris").features
+    z, note = linkage_from_observations(features, "single", mst_min_n=100)
+    assert np.array_equal(z, linkage(features, "single"))
+    assert note == ""
+
+
+def test_tied_heights_from_the_mst_on_large_data_keep_its_tree_and_say_the_cuts_are_scipys(monkeypatch):
+    monkeypatch.setattr(hclust.engine, "SCIPY_TIE_FALLBACK_MAX_N", 100)
+    features = load_builtin("iris").features
+    z, note = linkage_from_observations(features, "single", mst_min_n=100)
+    expected = linkage(features, "single")
+    np.testing.assert_array_equal(np.sort(z[:, 2]), np.sort(expected[:, 2]))
+    assert np.array_equal(cophenet(z), cophenet(expected))
+    assert "clusters at every cut height are SciPy's" in note
 
 
 @pytest.mark.parametrize(
@@ -101,7 +143,7 @@ def test_condensed_distances_equal_pdist_bit_for_bit(metric):
 
 def test_row_blocks_cover_every_row_once():
     for n in (2, 3, 1500, 20_000):
-        blocks = _row_blocks(n)
+        blocks = row_blocks(n)
         assert blocks[0][0] == 0 and blocks[-1][1] == n - 1
         assert all(a1 == b0 for (_, a1), (b0, _) in zip(blocks, blocks[1:]))
 

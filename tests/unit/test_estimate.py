@@ -1,6 +1,9 @@
 """Plain words for the cost of a tree."""
 
-from hclust.estimate import Estimate, describe, estimate_tree
+import pytest
+
+from hclust.estimate import Estimate, describe, estimate_tree, mst_seconds
+from hclust.mst import MST_ENGINE, MST_MAX_D, MST_MIN_N
 
 
 def test_describe_reads_naturally_from_milliseconds_to_minutes():
@@ -30,3 +33,22 @@ def test_precomputed_distances_are_kept_for_scipys_cophenet():
     vector = 8 * 5_000 * 4_999 / 2
 
     assert estimate_tree(5_000, 0, "complete", "precomputed").peak_bytes >= 3 * vector
+
+
+def test_a_million_row_single_linkage_tree_goes_through_the_mst_in_under_a_gigabyte():
+    estimate = estimate_tree(1_000_000, 2, "single", "euclidean")
+    assert estimate.engine == MST_ENGINE
+    assert estimate.peak_bytes < 1e9  # measured: 129 MB of work beside the data
+    assert mst_seconds(1_000_000, 2) < 10  # measured: 2.7 s
+
+
+def test_mst_seconds_grow_with_the_features_from_seconds_to_minutes():
+    assert mst_seconds(1_000_000, 1) == mst_seconds(1_000_000, 2)  # one feature runs as two
+    assert mst_seconds(100_000, 4) < mst_seconds(100_000, 6) < mst_seconds(100_000, 8)
+    assert 30 < mst_seconds(1_000_000, 8) < 600  # measured: 87 s
+    assert mst_seconds(300_000, 2) < mst_seconds(1_000_000, 2) / 3  # n log n
+
+
+@pytest.mark.parametrize(("n", "d"), [(MST_MIN_N - 1, 2), (1_000_000, MST_MAX_D + 1), (1_000_000, 0)])
+def test_single_linkage_off_the_mst_keeps_the_linkage_vector_estimate(n, d):
+    assert estimate_tree(n, d, "single", "euclidean") == estimate_tree(n, d, "ward", "euclidean")
