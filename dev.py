@@ -94,6 +94,10 @@ def gunicorn_command(settings, python: str | Path = PYTHON, extra: list[str] | t
         # and in gthread workers a long request does not trip gunicorn's timeout.
         "--worker-class", "gthread",
         "--threads", str(settings.threads),
+        # A page sends a request about every second on each of its few connections: keep them open
+        # longer than that (gunicorn's default is 2 s), so a reused connection is not closed under a
+        # request in flight (the client then sees a reset).
+        "--keep-alive", "30",
         # No --preload: each worker opens its own store and job cache (SQLite
         # connections must not cross a fork), as a plain `gunicorn app:server` does.
         "--chdir", str(ROOT),

@@ -28,12 +28,14 @@ has per host:
   callback the new view triggers, concurrently;
 - about once a second a *cut*: k from 2 to 8 typed into ``n-clusters.value``
   (the cut callback, with the current view as state), then, concurrently,
-  every server-side callback that has ``view-store.data`` among its inputs
-  (clientside ones are skipped). The cut's time runs from the first send to
+  every server-side callback that has ``view-store.data`` among its inputs,
+  and those the page's clientside gate (``callbacks/gates.py``) wakes for it:
+  the open tabs' (other clientside callbacks are skipped). The cut's time runs from the first send to
   the last reply;
 - once, after its third cut, opens the Silhouette tab (every server callback
-  with ``aids-tabs.value`` as an input, with the value ``silhouette``); the
-  tab stays open, so later cuts recompute its curve as the page would.
+  with ``aids-tabs.value`` as an input, with the value ``silhouette``, and the
+  tab's own, fed by the gate); the tab stays open, so later cuts recompute
+  its curve as the page would.
 
 The first ``--uploaders`` students also upload a generated CSV (10,000 rows,
 2 columns, a base64 data URL as ``dcc.Upload`` sends it) with average linkage,
@@ -166,9 +168,10 @@ class Wiring:
         )
         self.job = self._one([c for c in server if c.spec.get("background")], "view-store.data", "tree-job-store.data")
         self.cut = self._one(server, "view-store.data", "n-clusters.value")
-        self.silhouette = self._one(server, "silhouette-graph.figure", "aids-tabs.value")
+        self.silhouette = self._one(server, "silhouette-graph.figure", "aid-view-silhouette.data")
         self.on_view = [c for c in server if "view-store.data" in c.input_names and c is not self.cut]
         self.on_tab = [c for c in server if "aids-tabs.value" in c.input_names]
+        self.server = server
         # Which replies must be read: those writing a value some posted callback sends.
         self.sent = set().union(*(c.input_names | c.state_names for c in server))
         named = {"example": self.example, "upload": self.upload, "tree": self.tree, "tree job": self.job}
@@ -180,6 +183,10 @@ class Wiring:
                 first = c.outputs[0]["id"]
                 seen[first] += 1
                 c.label = first if seen[first] == 1 else f"{first} ({sorted(c.input_names)[0]})"
+
+    def fed_by(self, store: str) -> list[Callback]:
+        """The server callbacks that the clientside gate (``callbacks/gates.py``) wakes by feeding ``store``."""
+        return [c for c in self.server if f"{store}.data" in c.input_names]
 
     @staticmethod
     def _one(callbacks: list[Callback], output: str, input_: str) -> Callback:
@@ -428,12 +435,27 @@ class Student:
             results.append(result)
         return results
 
-    def after_view(self, phase: str) -> list[Result]:
-        """Every server callback a change of ``view-store.data`` triggers, concurrently."""
-        calls = []
-        for callback in self.room.wiring.on_view:
-            changed = ["view-store.data"]
-            calls.append((callback, self.page.body(callback, changed)))
+    def after_view(self, phase: str, new_tree: bool = False) -> list[Result]:
+        """Every server callback a change of ``view-store.data`` triggers, concurrently.
+
+        Those on ``view-store.data`` itself, and those the clientside gate
+        (``callbacks/gates.py``) feeds as it does for a student: the open aids
+        and "look inside" tabs (the built-ins have true classes, so the True
+        classes tab shows the cut) on every change; the panels that show the
+        tree, not the cut (the top merges, the image card, the side-by-side
+        grid with no methods chosen, the merge player while off), on a new tree.
+        """
+        wiring = self.room.wiring
+        view = self.page.get("view-store.data")
+        fed = [f"look-view-{self.page.get('lesson-tabs.value')}"]
+        if self.tab_open:
+            fed.append(f"aid-view-{self.page.get('aids-tabs.value')}")
+        if new_tree:
+            fed += ["panel-view-image", "panel-view-top-merges", "panel-view-compare", "panel-view-merge"]
+        calls = [(c, self.page.body(c, ["view-store.data"])) for c in wiring.on_view]
+        for store in fed:
+            self.page.set(f"{store}.data", view)
+            calls += [(c, self.page.body(c, [f"{store}.data"])) for c in wiring.fed_by(store)]
         return self.concurrently(calls, phase)
 
     # -- the page -----------------------------------------------------------
@@ -466,7 +488,7 @@ class Student:
         self.apply(data)
         if self.page.get("view-store.data") is None:
             return False
-        self.after_view(phase)
+        self.after_view(phase, new_tree=True)
         return True
 
     def cut(self) -> None:
@@ -495,8 +517,11 @@ class Student:
 
     def open_tab(self, tab: str = "silhouette") -> None:
         start = time.perf_counter()
-        calls = [(c, self.page.body(c, ["aids-tabs.value"], {"aids-tabs.value": tab})) for c in self.room.wiring.on_tab]
+        wiring = self.room.wiring
+        calls = [(c, self.page.body(c, ["aids-tabs.value"], {"aids-tabs.value": tab})) for c in wiring.on_tab]
         self.page.set("aids-tabs.value", tab)
+        self.page.set(f"aid-view-{tab}.data", self.page.get("view-store.data"))  # the gate feeds the opened tab
+        calls += [(c, self.page.body(c, [f"aid-view-{tab}.data"])) for c in wiring.fed_by(f"aid-view-{tab}")]
         self.concurrently(calls, "tab")
         with self.room.lock:
             self.room.tabs.append(time.perf_counter() - start)

@@ -469,6 +469,7 @@ def test_serve_builds_the_gunicorn_command():
         "--workers", "3",
         "--worker-class", "gthread",
         "--threads", "2",
+        "--keep-alive", "30",
         "--chdir", str(ROOT),
         "app:server",
     ]  # fmt: skip
