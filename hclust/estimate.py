@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import math
 import os
 from dataclasses import dataclass
 
+from hclust.cophenetic import CHUNK_ELEMENTS, DEFAULT_PAIRS
 from hclust.engine import DIRECT_COPHENETIC_MAX_N, plan_engine, uses_blockwise_cophenetic
 
 # Nanoseconds per pair of samples, measured on this project's 2-core
@@ -18,6 +20,8 @@ _NS_COPHENETIC_DIRECT = 100.0
 _NS_COPHENETIC_BLOCKWISE = (5.0, 0.2)  # row blocks on 2 threads: 5.6 ns (d = 2), 7.5 ns (d = 16) at n = 20,000
 _BYTES_PER_PAIR = 8
 _NS_KMEANS = 2.5  # MiniBatchKMeans per sample x centre x (d + 2), for approximate trees
+_NS_COPHENETIC_SAMPLED = (60.0, 13.0)  # per random pair: a + b d (86 ns at d = 2, 270 at d = 16, n = 1,000,000)
+_NS_COPHENETIC_TABLE = 3.0  # per sample x level of the LCA table (hclust.cophenetic.PairCophenetic)
 
 
 @dataclass(frozen=True)
@@ -59,6 +63,7 @@ def estimate_tree(
     metric: str,
     direct_cophenetic_max_n: int = DIRECT_COPHENETIC_MAX_N,
     representatives_of: int = 0,
+    cophenetic_seconds: float = math.inf,
 ) -> Estimate:
     """Estimate the cost of ``build_tree`` on n samples with d features.
 
@@ -73,6 +78,10 @@ def estimate_tree(
     representatives_of : int
         For an approximate tree: the number of samples the n
         representatives stand for (adds the k-means step); 0 for exact.
+    cophenetic_seconds : float
+        ``build_tree``'s budget for the exact cophenetic correlation: beyond
+        it, the cost of the estimate from random pairs is counted instead
+        (:func:`samples_cophenetic`).
 
     Returns
     -------
@@ -80,23 +89,28 @@ def estimate_tree(
     """
     pairs = n * (n - 1) / 2
     plan = plan_engine(method, metric)
-    blockwise = metric != "precomputed" and uses_blockwise_cophenetic(method, n, direct_cophenetic_max_n)
+    sampled = samples_cophenetic(n, d, method, metric, cophenetic_seconds, direct_cophenetic_max_n)
+    blockwise = (
+        not sampled and metric != "precomputed" and uses_blockwise_cophenetic(method, n, direct_cophenetic_max_n)
+    )
     seconds = 0.0
     peak = 3 * n * max(d, 1) * 8 + 200 * n  # observations, tree and its per-node arrays
     if plan.needs_distance_matrix:
         if metric != "precomputed":
             seconds += pairs * (_NS_DISTANCES[0] + _NS_DISTANCES[1] * d) * 1e-9
         # The distance vector, and a working copy unless fastcluster may consume
-        # it in place (when the blockwise cophenetic correlation follows).
-        in_place = blockwise and plan.engine.startswith("fastcluster")
+        # it in place (when the blockwise or sampled cophenetic correlation follows).
+        in_place = (blockwise or sampled) and plan.engine.startswith("fastcluster")
         peak += (1 if in_place else 2) * pairs * _BYTES_PER_PAIR
         seconds += pairs * (_NS_FASTCLUSTER if plan.engine.startswith("fastcluster") else _NS_SCIPY) * 1e-9
     else:
         seconds += pairs * (_NS_VECTOR[0] + _NS_VECTOR[1] * d) * 1e-9
-    if blockwise:
-        seconds += pairs * (_NS_COPHENETIC_BLOCKWISE[0] + _NS_COPHENETIC_BLOCKWISE[1] * d) * 1e-9
+    if sampled:
+        cost = sampled_cophenetic_cost(n, d)
+        seconds, peak = seconds + cost.seconds, peak + cost.peak_bytes
     else:
-        seconds += pairs * _NS_COPHENETIC_DIRECT * 1e-9
+        seconds += exact_cophenetic_seconds(n, d, method, metric, direct_cophenetic_max_n)
+    if not (sampled or blockwise):
         # SciPy's cophenet holds the distances and the cophenetic distances
         extra = pairs * _BYTES_PER_PAIR * (1 if plan.needs_distance_matrix else 2)
         peak += int(extra)
@@ -105,6 +119,43 @@ def estimate_tree(
         peak += representatives_of * (d + 2) * 8 * 2
     peak = peak * WORKING_MARGIN + WORKING_BYTES
     return Estimate(seconds=seconds, peak_bytes=int(peak), engine=plan.engine)
+
+
+def exact_cophenetic_seconds(
+    n: int, d: int, method: str, metric: str, direct_max_n: int = DIRECT_COPHENETIC_MAX_N
+) -> float:
+    """Expected seconds of the exact cophenetic correlation of a tree (blockwise, or SciPy's ``cophenet``)."""
+    pairs = n * (n - 1) / 2
+    if metric != "precomputed" and uses_blockwise_cophenetic(method, n, direct_max_n):
+        return pairs * (_NS_COPHENETIC_BLOCKWISE[0] + _NS_COPHENETIC_BLOCKWISE[1] * d) * 1e-9
+    return pairs * _NS_COPHENETIC_DIRECT * 1e-9
+
+
+def sampled_cophenetic_cost(n: int, d: int, pairs: int = DEFAULT_PAIRS) -> Estimate:
+    """What the estimate from random pairs costs: the LCA table, then the pairs (16 bytes each, kept)."""
+    levels = max(1, (n - 1).bit_length())
+    seconds = (
+        pairs * (_NS_COPHENETIC_SAMPLED[0] + _NS_COPHENETIC_SAMPLED[1] * d) + n * levels * _NS_COPHENETIC_TABLE
+    ) * 1e-9
+    peak = 16 * pairs + 4 * n * (levels + 2) + 16 * CHUNK_ELEMENTS * 8
+    return Estimate(seconds=seconds, peak_bytes=peak, engine="random pairs")
+
+
+def samples_cophenetic(
+    n: int, d: int, method: str, metric: str, budget_seconds: float, direct_max_n: int = DIRECT_COPHENETIC_MAX_N
+) -> bool:
+    """True when ``build_tree`` estimates the cophenetic correlation from random pairs.
+
+    That is when the exact value is expected to take longer than
+    ``budget_seconds`` (the app's ``HCLUST_COPHENETIC_EXACT_SECONDS``).
+    Precomputed distances (small by the upload limit) always get the exact
+    value, and so do trees of two samples.
+    """
+    return (
+        metric != "precomputed"
+        and n > 2
+        and exact_cophenetic_seconds(n, d, method, metric, direct_max_n) > budget_seconds
+    )
 
 
 def machine_memory_bytes() -> int:

@@ -1,6 +1,15 @@
 """Plain words for the cost of a tree."""
 
-from hclust.estimate import Estimate, describe, estimate_tree
+import pytest
+
+from hclust.estimate import (
+    Estimate,
+    describe,
+    estimate_tree,
+    exact_cophenetic_seconds,
+    sampled_cophenetic_cost,
+    samples_cophenetic,
+)
 
 
 def test_describe_reads_naturally_from_milliseconds_to_minutes():
@@ -30,3 +39,27 @@ def test_precomputed_distances_are_kept_for_scipys_cophenet():
     vector = 8 * 5_000 * 4_999 / 2
 
     assert estimate_tree(5_000, 0, "complete", "precomputed").peak_bytes >= 3 * vector
+
+
+def test_past_the_cophenetic_budget_the_random_pairs_are_counted_not_every_pair():
+    exact = estimate_tree(100_000, 2, "ward", "euclidean")
+    sampled = estimate_tree(100_000, 2, "ward", "euclidean", cophenetic_seconds=1.0)
+    saved = exact_cophenetic_seconds(100_000, 2, "ward", "euclidean") - sampled_cophenetic_cost(100_000, 2).seconds
+    assert saved > 20  # about 28 s of blockwise pairs against about 0.4 s of random ones
+    assert sampled.seconds == pytest.approx(exact.seconds - saved)
+
+
+def test_a_sampled_cophenetic_lets_the_engine_consume_the_distances_and_needs_no_cophenet_copy():
+    vector = 8 * 900 * 899 / 2
+    direct = estimate_tree(900, 2, "average", "euclidean")  # SciPy's cophenet: the vector kept, plus its own
+    sampled = estimate_tree(900, 2, "average", "euclidean", cophenetic_seconds=0.0)
+    extra = sampled_cophenetic_cost(900, 2).peak_bytes * 1.2  # the pairs and the LCA table, with the margin
+    assert direct.peak_bytes - sampled.peak_bytes >= 2 * vector * 1.2 - extra
+
+
+def test_within_the_budget_or_for_precomputed_distances_the_value_is_exact():
+    assert not samples_cophenetic(10_000, 2, "ward", "euclidean", budget_seconds=1.0)  # about 0.3 s
+    assert samples_cophenetic(30_000, 2, "ward", "euclidean", budget_seconds=1.0)  # about 2.5 s
+    assert samples_cophenetic(5_000, 2, "centroid", "euclidean", budget_seconds=1.0)  # SciPy's cophenet: 1.2 s
+    assert not samples_cophenetic(5_000, 0, "average", "precomputed", budget_seconds=0.0)
+    assert not samples_cophenetic(2, 2, "ward", "euclidean", budget_seconds=0.0)
