@@ -259,7 +259,10 @@ def check_estimate(
     if tree_mode != EXACT:
         _, representatives = TREE_MODES[tree_mode]
         n, represented = min(n, representatives), n
-    estimate = estimate_tree(n, dataset.n_features, method, metric, representatives_of=represented)
+    coph = settings.cophenetic_budget_seconds
+    estimate = estimate_tree(
+        n, dataset.n_features, method, metric, representatives_of=represented, cophenetic_seconds=coph
+    )
     budget = settings.memory_budget_mb * 1_000_000
     if estimate.peak_bytes > budget:
         raise ClusteringError(

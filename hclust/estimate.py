@@ -7,7 +7,7 @@ import os
 from dataclasses import dataclass
 
 from hclust.cophenetic import CHUNK_ELEMENTS, DEFAULT_PAIRS
-from hclust.engine import DIRECT_COPHENETIC_MAX_N, plan_engine, uses_blockwise_cophenetic
+from hclust.engine import BLOCK_ELEMENTS, DIRECT_COPHENETIC_MAX_N, plan_engine, uses_blockwise_cophenetic
 
 # Nanoseconds per pair of samples, measured on this project's 2-core
 # machines (see benchmarks/); d is the number of features. Estimates, not
@@ -109,7 +109,7 @@ def estimate_tree(
         cost = sampled_cophenetic_cost(n, d)
         seconds, peak = seconds + cost.seconds, peak + cost.peak_bytes
     else:
-        seconds += exact_cophenetic_seconds(n, d, method, metric, direct_cophenetic_max_n)
+        seconds += exact_cophenetic_cost(n, d, method, metric, direct_cophenetic_max_n).seconds
     if not (sampled or blockwise):
         # SciPy's cophenet holds the distances and the cophenetic distances
         extra = pairs * _BYTES_PER_PAIR * (1 if plan.needs_distance_matrix else 2)
@@ -121,14 +121,20 @@ def estimate_tree(
     return Estimate(seconds=seconds, peak_bytes=int(peak), engine=plan.engine)
 
 
-def exact_cophenetic_seconds(
+def exact_cophenetic_cost(
     n: int, d: int, method: str, metric: str, direct_max_n: int = DIRECT_COPHENETIC_MAX_N
-) -> float:
-    """Expected seconds of the exact cophenetic correlation of a tree (blockwise, or SciPy's ``cophenet``)."""
+) -> Estimate:
+    """What the exact cophenetic correlation of a built tree costs: blockwise, or SciPy's ``cophenet``.
+
+    The peak counts what it adds to the tree and its data: the blockwise
+    path's ordered copy of the samples and its blocks, or the distance
+    vector, SciPy's cophenetic vector and one temporary of their size.
+    """
     pairs = n * (n - 1) / 2
     if metric != "precomputed" and uses_blockwise_cophenetic(method, n, direct_max_n):
-        return pairs * (_NS_COPHENETIC_BLOCKWISE[0] + _NS_COPHENETIC_BLOCKWISE[1] * d) * 1e-9
-    return pairs * _NS_COPHENETIC_DIRECT * 1e-9
+        seconds = pairs * (_NS_COPHENETIC_BLOCKWISE[0] + _NS_COPHENETIC_BLOCKWISE[1] * d) * 1e-9
+        return Estimate(seconds=seconds, peak_bytes=int(8 * n * (d + 4) + 4 * BLOCK_ELEMENTS * 8), engine="blockwise")
+    return Estimate(pairs * _NS_COPHENETIC_DIRECT * 1e-9, int(3 * pairs * _BYTES_PER_PAIR), "scipy.cophenet")
 
 
 def sampled_cophenetic_cost(n: int, d: int, pairs: int = DEFAULT_PAIRS) -> Estimate:
@@ -154,7 +160,7 @@ def samples_cophenetic(
     return (
         metric != "precomputed"
         and n > 2
-        and exact_cophenetic_seconds(n, d, method, metric, direct_max_n) > budget_seconds
+        and exact_cophenetic_cost(n, d, method, metric, direct_max_n).seconds > budget_seconds
     )
 
 
