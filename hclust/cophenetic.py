@@ -309,3 +309,15 @@ def _pearson(x: np.ndarray, y: np.ndarray) -> float:
     dx, dy = x - x.mean(), y - y.mean()
     spread = float(np.sum(dx * dx)) * float(np.sum(dy * dy))
     return float(np.sum(dx * dy)) / math.sqrt(spread) if spread > 0 else float("nan")
+
+
+def interval_text(value: float, half_width: float) -> str:
+    """An estimate and half its interval, "0.8123 ± 0.0008": the half-width rounded up to its first digit."""
+    decimals = 5 if not half_width > 0 else int(min(5, max(1, -math.floor(math.log10(half_width)))))
+    shown = math.ceil(half_width * 10**decimals - 1e-9) / 10**decimals if half_width > 0 else 0.0
+    return f"{value:.{decimals}f} ± {shown:.{decimals}f}"
+
+
+def pairs_text(pairs: int) -> str:
+    """How an estimate was made, in a few words: "estimated from 4,000,000 random pairs"."""
+    return f"estimated from {pairs:,} random pairs"
