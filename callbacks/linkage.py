@@ -129,7 +129,8 @@ def register(app: Dash, store: SessionStore, settings: Settings, guard: JobGuard
         background=True,
         interval=300,
         progress=[Output(ids.JOB_PROGRESS, "value"), Output(ids.JOB_STATUS, "children")],
-        running=[(Output(ids.JOB_BOX, "hidden"), False, True)],
+        # No exact cophenetic job meanwhile: it would replace this job (one job per session, state/job_guard.py).
+        running=[(Output(ids.JOB_BOX, "hidden"), False, True), (Output(ids.COPHENETIC_EXACT, "disabled"), True, False)],
         cancel=[Input(ids.JOB_CANCEL, "n_clicks")],
         prevent_initial_call=True,
     )
@@ -201,7 +202,7 @@ def register_job_outcome(app: Dash, store: SessionStore, guard: JobGuard) -> Non
         if not hidden or not job:
             raise PreventUpdate  # a job started, or none was asked for
         view = ViewState.from_store(job["view"])
-        if cancelled_at and time.time() * 1000 - cancelled_at < CANCEL_WINDOW_MS:
+        if cancelled_just_now(cancelled_at):
             raise PreventUpdate  # cancelled: the cancel callback says so
         if store.has_tree(view.ref, view.method, view.metric):
             raise PreventUpdate  # built: the job showed it
@@ -222,6 +223,11 @@ def register_job_outcome(app: Dash, store: SessionStore, guard: JobGuard) -> Non
 
 
 CANCEL_WINDOW_MS = 10_000
+
+
+def cancelled_just_now(cancelled_at: float | None) -> bool:
+    """True when a Cancel button's ``n_clicks_timestamp`` says it was clicked in the last few seconds."""
+    return bool(cancelled_at) and time.time() * 1000 - cancelled_at < CANCEL_WINDOW_MS
 
 
 def job_name(view: ViewState) -> str:
