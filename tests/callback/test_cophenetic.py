@@ -29,6 +29,17 @@ def scipy_cophenetic(key: str, method: str) -> float:
     return cophenet(linkage(features, method), pdist(features))[0]
 
 
+def show_result(client, app, result: dict, view: dict):
+    """What the page shows when the exact-value job's result arrives while ``view`` is on screen."""
+    return call(
+        client,
+        app,
+        ["cophenetic.children"],
+        inputs={"cophenetic-result-store.data": result},
+        state={"view-store.data": view},
+    )
+
+
 @pytest.fixture
 def sampled_app(tmp_path):
     """An app whose budget for the exact cophenetic correlation is 0 s: every tree gets the estimate."""
@@ -82,13 +93,7 @@ def test_the_exact_value_replaces_the_estimate_for_that_tree_only(sampled_app, s
     exact = exact_cophenetic(sampled_store, ViewState.from_store(view), lambda fraction, stage: None)
     assert exact.exact and exact.value == pytest.approx(scipy_cophenetic("iris", "average"), abs=1e-12)
     result = {"tree": f"{view['data']}/average/euclidean/exact", "value": exact.value}
-    shown = call(
-        client,
-        app,
-        ["cophenetic.children"],
-        inputs={"cophenetic-result-store.data": result},
-        state={"view-store.data": view},
-    )
+    shown = show_result(client, app, result, view)
     assert shown.get(ids.COPHENETIC, "children") == f"{scipy_cophenetic('iris', 'average'):.5f}"
     assert shown.get(ids.COPHENETIC_ESTIMATE, "hidden") is True
     assert "from all 11,175 pairs, replaced the estimate" in text_of(shown.get(ids.MESSAGE, "children"))
@@ -97,13 +102,7 @@ def test_the_exact_value_replaces_the_estimate_for_that_tree_only(sampled_app, s
     assert again.get(ids.COPHENETIC, "children") == f"{scipy_cophenetic('iris', 'average'):.5f}"
     other = tree(client, app, ref, method="complete", previous=view, triggered="method.value")
     assert " ± " in other.get(ids.COPHENETIC, "children")
-    stale = call(
-        client,
-        app,
-        ["cophenetic.children"],
-        inputs={"cophenetic-result-store.data": result},
-        state={"view-store.data": other.get(ids.VIEW, "data")},
-    )
+    stale = show_result(client, app, result, other.get(ids.VIEW, "data"))
     assert stale.status == 204  # the complete tree on screen keeps its estimate
 
 
@@ -127,13 +126,7 @@ def test_an_exact_value_past_the_job_time_limit_is_refused_before_it_starts_and_
     with pytest.raises(ClusteringError, match=r"over this server's limit of 0 s per job \(HCLUST_JOB_TIMEOUT\)"):
         affordable(store, ViewState.from_store(view), settings)
     result = {"tree": f"{view['data']}/ward/euclidean/exact", "clicks": 1, "error": "it would take 3 s, over the limit"}
-    shown = call(
-        client,
-        app,
-        ["cophenetic.children"],
-        inputs={"cophenetic-result-store.data": result},
-        state={"view-store.data": view},
-    )
+    shown = show_result(client, app, result, view)
     assert not shown.has(ids.COPHENETIC, "children")  # the estimate stays
     text = text_of(shown.get(ids.MESSAGE, "children"))
     assert text == "The exact cophenetic correlation was not computed: it would take 3 s, over the limit."
