@@ -55,6 +55,7 @@ def register(app: Dash, store: SessionStore, settings: Settings, guard: JobGuard
         running=[
             (Output(ids.COPHENETIC_JOB, "hidden"), False, True),
             (Output(ids.COPHENETIC_EXACT, "hidden"), True, False),
+            (Output(ids.COPHENETIC_NOTE, "hidden"), True, False),
         ],
         cancel=[Input(ids.COPHENETIC_CANCEL, "n_clicks")],
         prevent_initial_call=True,
@@ -97,8 +98,10 @@ def register(app: Dash, store: SessionStore, settings: Settings, guard: JobGuard
         except USER_ERRORS as error:
             return _shown(message=error_message(error, NOT_COMPUTED))
         pairs = tree.n_samples * (tree.n_samples - 1) // 2
-        note = message(f"The exact cophenetic correlation, from all {pairs:,} pairs, replaced the estimate.")
-        return _shown(**cophenetic_outputs(cophenetic_text(tree)), message=note)
+        replaced = message(f"The exact cophenetic correlation, from all {pairs:,} pairs, replaced the estimate.")
+        return _shown(
+            **cophenetic_outputs(cophenetic_text(tree)), message=replaced + message(tree.note, kind="warning")
+        )
 
     @app.callback(
         Output(ids.MESSAGE, "children", allow_duplicate=True),
