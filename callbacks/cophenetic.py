@@ -40,7 +40,12 @@ CANCELLED = f"Cancelled: the cophenetic correlation stays an estimate. {AGAIN}"
 
 def register(app: Dash, store: SessionStore, settings: Settings, guard: JobGuard) -> None:
     """Register the exact-value job, the callback that shows its value, and the one that says why it stopped."""
+    _register_job(app, store, settings, guard)
+    _register_result(app, store)
+    _register_outcome(app, guard)
 
+
+def _register_job(app: Dash, store: SessionStore, settings: Settings, guard: JobGuard) -> None:
     @app.callback(
         *JOB_OUTPUTS.values(),
         Input(ids.COPHENETIC_EXACT, "n_clicks"),
@@ -81,6 +86,8 @@ def register(app: Dash, store: SessionStore, settings: Settings, guard: JobGuard
             return {"tree": tree_key(view), "clicks": clicks, "error": str(error)}
         return {"tree": tree_key(view), "clicks": clicks, "value": exact.value}
 
+
+def _register_result(app: Dash, store: SessionStore) -> None:
     @app.callback(
         *SHOW_OUTPUTS.values(),
         Input(ids.COPHENETIC_RESULT, "data"),
@@ -103,6 +110,8 @@ def register(app: Dash, store: SessionStore, settings: Settings, guard: JobGuard
             **cophenetic_outputs(cophenetic_text(tree)), message=replaced + message(tree.note, kind="warning")
         )
 
+
+def _register_outcome(app: Dash, guard: JobGuard) -> None:
     @app.callback(
         Output(ids.MESSAGE, "children", allow_duplicate=True),
         Input(ids.COPHENETIC_JOB, "hidden"),

@@ -274,6 +274,16 @@ def sampled_cophenetic_correlation(
     Time O(pairs (log n + m)) after :class:`PairCophenetic`; memory 16 bytes
     per pair plus chunks of about :data:`CHUNK_ELEMENTS` values.
     """
+    value, batch = _batch_correlations(*_random_pairs(observations, pair_cophenetic, metric, pairs, seed))
+    spread = float(np.std(batch, ddof=1)) / math.sqrt(BATCHES)
+    half_width = float(stats.t.ppf(0.5 + CONFIDENCE / 2, BATCHES - 1)) * spread
+    return CopheneticCorrelation(value, half_width if math.isfinite(value) else float("nan"), pairs, exact=False)
+
+
+def _random_pairs(
+    observations: np.ndarray, pair_cophenetic: PairCophenetic, metric: str, pairs: int, seed: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """The cophenetic and the original distances of ``pairs`` random pairs i != j, drawn chunk by chunk."""
     n, m = observations.shape
     rng = np.random.default_rng(seed)
     cophenetic, original = np.empty(pairs), np.empty(pairs)
@@ -285,10 +295,7 @@ def sampled_cophenetic_correlation(
         second += second >= first  # uniform over the samples other than first
         cophenetic[start : start + size] = pair_cophenetic.distances(first, second)
         original[start : start + size] = paired_distances(observations, first, second, metric)
-    value, batch = _batch_correlations(cophenetic, original)
-    spread = float(np.std(batch, ddof=1)) / math.sqrt(BATCHES)
-    half_width = float(stats.t.ppf(0.5 + CONFIDENCE / 2, BATCHES - 1)) * spread
-    return CopheneticCorrelation(value, half_width if math.isfinite(value) else float("nan"), pairs, exact=False)
+    return cophenetic, original
 
 
 def _batch_correlations(x: np.ndarray, y: np.ndarray) -> tuple[float, np.ndarray]:

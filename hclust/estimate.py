@@ -79,9 +79,7 @@ def estimate_tree(
         For an approximate tree: the number of samples the n
         representatives stand for (adds the k-means step); 0 for exact.
     cophenetic_seconds : float
-        ``build_tree``'s budget for the exact cophenetic correlation: beyond
-        it, the cost of the estimate from random pairs is counted instead
-        (:func:`samples_cophenetic`).
+        ``build_tree``'s budget for the exact cophenetic correlation (see :func:`samples_cophenetic`).
 
     Returns
     -------

@@ -231,16 +231,15 @@ def build_tree(
         Called as ``progress(fraction, stage)`` while the tree is built.
     cophenetic_seconds : float, default inf
         The most seconds the exact cophenetic correlation may take by its
-        estimate (:func:`hclust.estimate.samples_cophenetic`); beyond it,
-        the correlation is estimated from :data:`hclust.cophenetic.DEFAULT_PAIRS`
-        random pairs, with a 95% confidence interval.
+        estimate; beyond it, it is estimated from random pairs with a 95%
+        interval (:func:`hclust.estimate.samples_cophenetic`).
 
     Returns
     -------
     Tree
         The merge heights of ``scipy.cluster.hierarchy.linkage(X, method,
         metric)`` (see :mod:`hclust.engine` for the engine and tied merges),
-        with its cophenetic correlation ``cophenet(Z, pdist(X, metric))[0]``,
+        with its cophenetic correlation ``cophenet(Z, pdist(X, metric))[0]``
         or its estimate (:attr:`Tree.cophenetic_pairs`).
 
     Raises
@@ -252,9 +251,9 @@ def build_tree(
 
     Notes
     -----
-    Time O(n^2 m). Memory: O(n m) for ward and single on euclidean data (no
-    distance matrix); otherwise the condensed distance vector, 8 n (n - 1) / 2
-    bytes, and its working copy unless no cophenetic step needs it again.
+    Time O(n^2 m). Memory: O(n m) for ward and single on euclidean data;
+    otherwise the condensed distances, 8 n (n - 1) / 2 bytes, and a working
+    copy unless no cophenetic step needs them again.
     """
     validate_choice(method, metric)
     observations = check_observations(features)
