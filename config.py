@@ -10,14 +10,22 @@ from loaders.limits import DEFAULT_LIMITS, ENVIRONMENT, Limits
 
 
 def _env_int(name: str, default: int, minimum: int | None = None) -> int:
+    return _env_number(name, default, int, "a whole number", minimum)
+
+
+def _env_seconds(name: str) -> float | None:
+    return _env_number(name, None, float, "a number of seconds", 0)
+
+
+def _env_number(name: str, default, parse, kind: str, minimum):
     value = os.environ.get(name)
     if value is None or value.strip() == "":
         return default
     try:
-        number = int(value)
+        number = parse(value)
     except ValueError as error:
-        raise SystemExit(f"{name} must be a whole number (got {value!r})") from error
-    if minimum is not None and number < minimum:
+        raise SystemExit(f"{name} must be {kind} (got {value!r})") from error
+    if minimum is not None and not number >= minimum:  # "not >=": NaN is refused too
         raise SystemExit(f"{name} must be at least {minimum} (got {number})")
     return number
 
@@ -85,6 +93,12 @@ class Settings:
     background_after_seconds : float
         Trees estimated to take longer run as background jobs with a progress
         bar and a cancel button (``HCLUST_BACKGROUND_AFTER``, default 1).
+    cophenetic_exact_seconds : float or None
+        A tree's cophenetic correlation is exact when that is estimated to
+        take at most this long; beyond it, it is estimated from random pairs
+        (with a button for the exact value) (``HCLUST_COPHENETIC_EXACT_SECONDS``;
+        None, the default, means :attr:`background_after_seconds`). See
+        :attr:`cophenetic_budget_seconds`.
     job_expire_seconds : int
         How long a finished job's result is kept for its page.
     job_limit : int
@@ -125,6 +139,7 @@ class Settings:
     redis_url: str | None = None
     memory_budget_mb: int = field(default_factory=lambda: _half_machine_memory_mb())
     background_after_seconds: float = 1.0
+    cophenetic_exact_seconds: float | None = None
     job_expire_seconds: int = 3600
     job_limit: int = field(default_factory=lambda: max(1, len(os.sched_getaffinity(0))))
     job_timeout_seconds: int = 1800
@@ -146,6 +161,13 @@ class Settings:
     workers: int = field(default_factory=lambda: default_workers())
     threads: int = 4
     password: str | None = field(default=None, repr=False)
+
+    @property
+    def cophenetic_budget_seconds(self) -> float:
+        """The most seconds an exact cophenetic correlation may take in ``build_tree``, by its estimate."""
+        if self.cophenetic_exact_seconds is None:
+            return self.background_after_seconds
+        return self.cophenetic_exact_seconds
 
     @property
     def max_upload_bytes(self) -> int:
@@ -180,6 +202,7 @@ class Settings:
             background_after_seconds=float(
                 os.environ.get("HCLUST_BACKGROUND_AFTER", defaults.background_after_seconds)
             ),
+            cophenetic_exact_seconds=_env_seconds("HCLUST_COPHENETIC_EXACT_SECONDS"),
             workers=_env_int("HCLUST_WORKERS", defaults.workers, minimum=1),
             job_limit=_env_int("HCLUST_JOBS", defaults.job_limit, minimum=1),
             session_quota_mb=_env_int("HCLUST_SESSION_QUOTA_MB", defaults.session_quota_mb, minimum=1),

@@ -76,6 +76,7 @@ def create_app(settings: Settings | None = None, manager=None) -> HclustDash:
         settings.redis_url,
         quick_seconds=settings.background_after_seconds,
         session_quota_mb=settings.session_quota_mb,
+        cophenetic_seconds=settings.cophenetic_budget_seconds,
     )
     manager = manager or background_manager(settings)
     dash_app = HclustDash(

@@ -8,6 +8,7 @@ from callbacks import (
     clusters,
     coloring,
     compare,
+    cophenetic,
     cut,
     data,
     display,
@@ -45,6 +46,7 @@ def register_callbacks(app: Dash, store: SessionStore, settings: Settings, guard
     options.register(app)
     linkage.register(app, store, settings, guard)
     linkage.register_job_outcome(app, store, guard)
+    cophenetic.register(app, store, settings, guard)
     cut.register(app, store)
     aids.register(app, store)
     clusters.register(app, store)

@@ -29,6 +29,7 @@ from figures.selection import dendrogram_selection_updates, node_from_click, sca
 from figures.style import N_SLOTS
 from hclust import Cut, Tree
 from hclust.clusters import ClusterSummary, clusters_of, node_height, samples_under, summarize_clusters
+from hclust.cophenetic import interval_text, pairs_text
 from hclust.profile import describe, rank_features
 from loaders import DataError, Dataset
 from loaders.codegen import python_code
@@ -97,6 +98,14 @@ def view_code(clusters: ClusterView, view: ViewState, algorithm: str | None = No
         notes = (
             f"The app shows an approximate tree ({mode}); this script builds SciPy's exact tree,",
             "so its merges and clusters can differ from the screen.",
+        )
+    tree = clusters.tree
+    if not tree.cophenetic_is_exact:
+        shown = interval_text(tree.cophenetic, tree.cophenetic_half_width)
+        notes = (
+            *notes,
+            f"The app shows the cophenetic correlation {shown}, {pairs_text(tree.cophenetic_pairs)};",
+            "this script computes it exactly, from every pair.",
         )
     lessons = lesson_code(
         has_classes=dataset.classes is not None and not dataset.is_distance_matrix,

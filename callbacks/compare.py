@@ -36,6 +36,11 @@ COLORS_NOTE = (
     "Colors run left to right along each tree, so one color need not be the same group in two methods; "
     "the table compares the groups themselves."
 )
+ESTIMATE_NOTE = (
+    "A cophenetic correlation marked ± is estimated from random pairs of samples (the exact one would take "
+    "too long here), with half its 95% confidence interval; the main tree's exact value is a click away "
+    "('Exact value', next to its number above)."
+)
 SLOW_ADVICE = (
     "Trees built here are kept, so the next redraw (another k) builds the next ones within the same budget. "
     "Or show one as the main tree (step 2, Linkage), where a slow tree is built in the background: "
@@ -60,14 +65,15 @@ def register(app: Dash, store: SessionStore, settings: Settings) -> None:
         *COMPARE_OUTPUTS.values(),
         Input(ids.PANEL_VIEWS["compare"], "data"),  # every cut with two methods chosen (callbacks/gates.py)
         Input(ids.COMPARE_METHODS, "value"),
+        Input(ids.COPHENETIC, "children"),  # the main tree's exact value replacing its estimate
         State(ids.COMPARE_SHOWN, "data"),
         State(ids.VIEW, "data"),  # the view itself: the store above is a trigger, fed by the gate
     )
-    def show_comparison(_fed, chosen, shown, view_data):
+    def show_comparison(_fed, chosen, main_cophenetic, shown, view_data):
         view = ViewState.from_store(view_data)
         if view is None:
             raise PreventUpdate  # no tree shown yet: the card stays hidden
-        signature = shown_signature(view, chosen)
+        signature = {**shown_signature(view, chosen), "cophenetic": main_cophenetic}
         if signature == shown:
             raise PreventUpdate  # the cut moved within the same k: the grid is still right
         reply = {"hidden": False, "options": method_choices(view.metric, chosen), "shown": signature}
@@ -84,7 +90,7 @@ def register(app: Dash, store: SessionStore, settings: Settings) -> None:
             grid = method_cards(store, view, comparison, trees, settings.webgl_threshold)
         except USER_ERRORS as error:
             return _reply(**reply, grid=[], ari=[], note=error_message(error, "Cannot compare the methods: "))
-        note = comparison_note(comparison, view, left_out, too_slow)
+        note = comparison_note(comparison, view, left_out, too_slow, any(not t.cophenetic_is_exact for t in trees))
         return _reply(**reply, grid=grid, ari=ari_table(comparison), note=note)
 
 
@@ -159,8 +165,9 @@ def method_cards(
             small_scatter(projection, cut, dataset.sample_names, webgl, revision, view.theme),
         )
         clusters = cluster_summary(cut, first_cut_slots(cut))
-        coefficient, _ = cophenetic_text(tree.cophenetic)
-        cards.append(method_card(method, coefficient, figures, clusters, main=method == view.method))
+        text = cophenetic_text(tree)
+        card = method_card(method, text.value, figures, clusters, method == view.method, text.pairs, text.tooltip)
+        cards.append(card)
     return cards
 
 
@@ -171,15 +178,21 @@ def choose_note(usable: tuple[str, ...], left_out: dict[str, str]) -> list:
 
 
 def comparison_note(
-    comparison: MethodComparison | None, view: ViewState, left_out: dict[str, str], too_slow: dict[str, str]
+    comparison: MethodComparison | None,
+    view: ViewState,
+    left_out: dict[str, str],
+    too_slow: dict[str, str],
+    estimated: bool = False,
 ) -> list:
-    """What the grid shows (k, metric, tree mode, colors), what it leaves out and why."""
+    """What the grid shows (k, metric, tree mode, colors, estimated cophenetic correlations), what it leaves out."""
     distances = "the precomputed distances" if view.metric == PRECOMPUTED else f"the {view.metric} metric"
     mode = "" if view.tree_mode == EXACT else " Approximate trees, as in the main view."
     lines = [f"Each tree is cut into k = {view.k} clusters, the main view's number, with {distances}.{mode}"]
     warnings = _left_out_lines(left_out)
     if comparison is not None:
         lines.append(COLORS_NOTE)
+    if comparison is not None and estimated:
+        lines.append(ESTIMATE_NOTE)
         warnings += [f"{method}: {cut.note}" for method, cut in zip(comparison.methods, comparison.cuts) if cut.note]
     if too_slow:
         warnings += [f"{method} is not built here: {reason}." for method, reason in too_slow.items()]

@@ -131,7 +131,8 @@ def register(app: Dash, store: SessionStore, settings: Settings, guard: JobGuard
         background=True,
         interval=300,
         progress=[Output(ids.JOB_PROGRESS, "value"), Output(ids.JOB_STATUS, "children")],
-        running=[(Output(ids.JOB_BOX, "hidden"), False, True)],
+        # No exact cophenetic job meanwhile: it would replace this job (one job per session, state/job_guard.py).
+        running=[(Output(ids.JOB_BOX, "hidden"), False, True), (Output(ids.COPHENETIC_EXACT, "disabled"), True, False)],
         cancel=[Input(ids.JOB_CANCEL, "n_clicks")],
         prevent_initial_call=True,
     )
@@ -203,7 +204,7 @@ def register_job_outcome(app: Dash, store: SessionStore, guard: JobGuard) -> Non
         if not hidden or not job:
             raise PreventUpdate  # a job started, or none was asked for
         view = ViewState.from_store(job["view"])
-        if cancelled_at and time.time() * 1000 - cancelled_at < CANCEL_WINDOW_MS:
+        if cancelled_just_now(cancelled_at):
             raise PreventUpdate  # cancelled: the cancel callback says so
         if store.has_tree(view.ref, view.method, view.metric):
             raise PreventUpdate  # built: the job showed it
@@ -224,6 +225,11 @@ def register_job_outcome(app: Dash, store: SessionStore, guard: JobGuard) -> Non
 
 
 CANCEL_WINDOW_MS = 10_000
+
+
+def cancelled_just_now(cancelled_at: float | None) -> bool:
+    """True when a Cancel button's ``n_clicks_timestamp`` says it was clicked in the last few seconds."""
+    return bool(cancelled_at) and time.time() * 1000 - cancelled_at < CANCEL_WINDOW_MS
 
 
 def job_name(view: ViewState) -> str:
@@ -261,7 +267,10 @@ def check_estimate(
     if tree_mode != EXACT:
         _, representatives = TREE_MODES[tree_mode]
         n, represented = min(n, representatives), n
-    estimate = estimate_tree(n, dataset.n_features, method, metric, representatives_of=represented)
+    coph = settings.cophenetic_budget_seconds
+    estimate = estimate_tree(
+        n, dataset.n_features, method, metric, representatives_of=represented, cophenetic_seconds=coph
+    )
     budget = settings.memory_budget_mb * 1_000_000
     if estimate.peak_bytes > budget:
         raise ClusteringError(

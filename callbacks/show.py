@@ -9,6 +9,7 @@ carried over (:func:`carry_over_rule`).
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 
 from dash import Output, no_update
 
@@ -20,14 +21,19 @@ from callbacks.zoom import zoom_caption
 from components import ids
 from config import Settings
 from hclust import ClusteringError, CutRule, Tree
+from hclust.cophenetic import interval_text, pairs_text
 from hclust.cut import INCONSISTENT
 from hclust.dendrogram import MAX_TRUNCATE_P
+from hclust.estimate import Estimate, describe, exact_cophenetic_cost
 from state.session_store import EXACT, TREE_MODES, SessionStore
 
 VIEW_OUTPUTS = {
     "dendrogram": Output(ids.DENDROGRAM, "figure", allow_duplicate=True),
     "scatter": Output(ids.SCATTER, "figure", allow_duplicate=True),
     "cophenetic": Output(ids.COPHENETIC, "children", allow_duplicate=True),
+    "estimate_hidden": Output(ids.COPHENETIC_ESTIMATE, "hidden", allow_duplicate=True),
+    "estimate_pairs": Output(ids.COPHENETIC_NOTE, "children", allow_duplicate=True),
+    "estimate_tooltip": Output(ids.COPHENETIC_NOTE, "title", allow_duplicate=True),
     "height": Output(ids.CUT_HEIGHT, "value", allow_duplicate=True),
     "k": Output(ids.N_CLUSTERS, "value", allow_duplicate=True),
     "chips": Output(ids.CLUSTER_SUMMARY, "children", allow_duplicate=True),
@@ -54,14 +60,64 @@ def failed(error: Exception) -> dict:
     return {"message": error_message(error)}
 
 
-def cophenetic_text(value: float) -> tuple[str, str]:
-    """The coefficient as shown (5 decimals), and a warning when it is undefined."""
-    if math.isfinite(value):
-        return f"{value:.5f}", ""
-    return "undefined", (
-        "The cophenetic correlation is undefined here: all merges are at one height "
-        "(or all distances are equal), so there is no variation to correlate."
+UNDEFINED_NOTE = (
+    "The cophenetic correlation is undefined here: all merges are at one height "
+    "(or all distances are equal), so there is no variation to correlate."
+)
+
+
+@dataclass(frozen=True)
+class CopheneticText:
+    """A tree's cophenetic correlation as the page shows it.
+
+    Attributes
+    ----------
+    value : str
+        "0.98001" (exact, 5 decimals), "0.8123 ± 0.0008" (an estimate and
+        half its 95% interval, to the interval's first digit) or "undefined".
+    pairs : str
+        Empty when exact, else "estimated from 4,000,000 random pairs".
+    tooltip : str
+        Empty when exact, else what the estimate is and what the exact value costs.
+    warning : str
+        Empty, or why the value is undefined (for the message line).
+    """
+
+    value: str
+    pairs: str = ""
+    tooltip: str = ""
+    warning: str = ""
+
+    @property
+    def estimated(self) -> bool:
+        """True when the value is an estimate from random pairs."""
+        return bool(self.pairs)
+
+
+def cophenetic_text(tree: Tree, exact_cost: Estimate | None = None) -> CopheneticText:
+    """The tree's cophenetic correlation as shown; an estimate's tooltip gives ``exact_cost``, the exact value's."""
+    if not math.isfinite(tree.cophenetic):
+        return CopheneticText("undefined", warning=UNDEFINED_NOTE)
+    if tree.cophenetic_is_exact:
+        return CopheneticText(f"{tree.cophenetic:.5f}")
+    pairs, total = tree.cophenetic_pairs, tree.n_samples * (tree.n_samples - 1) // 2
+    cost = f" ({describe(exact_cost)} here)" if exact_cost is not None else ""
+    tooltip = (
+        f"An estimate: Pearson's correlation over {pairs:,} pairs of samples drawn at random from all {total:,}, "
+        f"± half its 95% confidence interval. The exact value needs every pair{cost}: "
+        "'Exact value' computes it in the background."
     )
+    return CopheneticText(interval_text(tree.cophenetic, tree.cophenetic_half_width), pairs_text(pairs), tooltip)
+
+
+def cophenetic_outputs(text: CopheneticText) -> dict:
+    """The value, the estimate's note and its tooltip, by :data:`VIEW_OUTPUTS` name."""
+    return {
+        "cophenetic": text.value,
+        "estimate_hidden": not text.estimated,
+        "estimate_pairs": text.pairs,
+        "estimate_tooltip": text.tooltip,
+    }
 
 
 def read_truncate_p(value) -> int:
@@ -119,14 +175,16 @@ def show(store: SessionStore, settings: Settings, view: ViewState, previous_view
     notes = dataset.notes if new_data or wanted is not None else ()
     if wanted is not None or waits_on(pending, ref):
         problems = [*pending.get("problems", ()), *problems]  # what the opened address could not use
-    coefficient, coefficient_note = cophenetic_text(tree.cophenetic)
+    coefficient = cophenetic_text(
+        tree, exact_cophenetic_cost(tree.n_samples, dataset.n_features, tree.method, tree.metric)
+    )
     # An "approximate" mode on data no larger than its representatives gives the exact tree.
     approximate = view.tree_mode != EXACT and dataset.n_samples > TREE_MODES[view.tree_mode][1]
-    warnings = [note for note in (" ".join(problems), cut.note, coefficient_note, tree.note) if note]
+    warnings = [note for note in (" ".join(problems), cut.note, coefficient.warning, tree.note) if note]
     return {
         "dendrogram": dendrogram,
         "scatter": scatter,
-        "cophenetic": coefficient,
+        **cophenetic_outputs(coefficient),
         "height": None if view.criterion == INCONSISTENT else cut.height,
         "k": cut.n_clusters,
         "chips": cluster_summary(cut, slots),

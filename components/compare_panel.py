@@ -95,7 +95,13 @@ def graph_id(kind: str, method: str) -> str:
 
 
 def method_card(
-    method: str, cophenetic: str, figures: tuple[go.Figure, go.Figure], clusters, main: bool
+    method: str,
+    cophenetic: str,
+    figures: tuple[go.Figure, go.Figure],
+    clusters,
+    main: bool,
+    estimate: str = "",
+    estimate_title: str = "",
 ) -> html.Article:
     """One method in the grid: its name and cophenetic correlation, both figures, its clusters, what it does.
 
@@ -103,12 +109,14 @@ def method_card(
     ----------
     method : str
     cophenetic : str
-        The coefficient as the main view shows it (5 decimals).
+        The coefficient as the main view shows it (5 decimals, or an estimate "0.8123 ± 0.0008").
     figures : tuple of (dendrogram, scatter)
     clusters : Dash component
         The cluster chips (color and size of each cluster).
     main : bool
         This is the main view's method.
+    estimate, estimate_title : str
+        For an estimate: how it was made ("estimated from 4,000,000 random pairs") and its tooltip.
     """
     entry = LINKAGE_METHODS[method]
     dendrogram, scatter = figures
@@ -119,7 +127,11 @@ def method_card(
         className="compare-item",
         children=[
             html.H4(title),
-            html.P(["cophenetic ", html.B(cophenetic)], className="compare-cophenetic"),
+            html.P(
+                ["cophenetic ", html.B(cophenetic)]
+                + ([" ", html.Span(estimate, className="compare-estimate", title=estimate_title)] if estimate else []),
+                className="compare-cophenetic",
+            ),
             _small_graph(graph_id("dendrogram", method), dendrogram),
             _small_graph(graph_id("scatter", method), scatter),
             html.Div(clusters, className="compare-clusters"),

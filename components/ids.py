@@ -181,3 +181,12 @@ PANEL_VIEWS = {
 }
 DATA_TRAITS = "data-traits-store"  # what the shown data has: {"classes": bool, "image": bool}
 ELBOW_SHOWN = "elbow-shown-store"  # which tree and range the merge-heights figure draws
+# The cophenetic correlation at any size (internal).
+COPHENETIC_ESTIMATE = "cophenetic-estimate"
+COPHENETIC_NOTE = "cophenetic-note"
+COPHENETIC_EXACT = "cophenetic-exact"
+COPHENETIC_JOB = "cophenetic-job"
+COPHENETIC_PROGRESS = "cophenetic-progress"
+COPHENETIC_STATUS = "cophenetic-status"
+COPHENETIC_CANCEL = "cophenetic-cancel"
+COPHENETIC_RESULT = "cophenetic-result-store"

@@ -10,6 +10,7 @@ from components import ids
 from components.aids_panel import aids_panel, criterion_controls
 from components.clusters_panel import clusters_panel
 from components.compare_panel import compare_panel
+from components.cophenetic import cophenetic_estimate, cophenetic_value
 from components.data_panel import data_controls
 from components.lesson_panel import color_by_control, image_card, lesson_panel
 from components.merge_panel import merge_panel
@@ -293,8 +294,9 @@ def results_strip() -> html.Div:
                         title="Correlation of the tree's cophenetic distances with the original ones (1 is perfect)",
                         children=[
                             html.Span("Cophenetic correlation", className="stat-label"),
-                            html.Span(id=ids.COPHENETIC, className="stat-value", children="…"),
+                            cophenetic_value(),
                             html.Span(id=ids.TREE_BADGE, className="badge", hidden=True),
+                            cophenetic_estimate(),
                         ],
                     ),
                     html.Div(

@@ -8,6 +8,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from hclust.cophenetic import CHUNK_ELEMENTS, DEFAULT_PAIRS
+from hclust.distances import BLOCK_ELEMENTS
 from hclust.engine import DIRECT_COPHENETIC_MAX_N, plan_engine, uses_blockwise_cophenetic
 from hclust.mst import MST_ENGINE
 
@@ -33,6 +35,8 @@ _NS_MST = {2: 135.0, 4: 390.0, 8: 4400.0, 10: 11_300.0}
 # the matrix. Measured work (peak minus the data): 39 and 129 MB at 300,000 and 1,000,000 with d = 2,
 # 60 and 199 MB with d = 8.
 _MST_BYTES = (110, 12)
+_NS_COPHENETIC_SAMPLED = (60.0, 13.0)  # per random pair: a + b d (86 ns at d = 2, 270 at d = 16, n = 1,000,000)
+_NS_COPHENETIC_TABLE = 3.0  # per sample x level of the LCA table (hclust.cophenetic.PairCophenetic)
 
 
 @dataclass(frozen=True)
@@ -74,6 +78,7 @@ def estimate_tree(
     metric: str,
     direct_cophenetic_max_n: int = DIRECT_COPHENETIC_MAX_N,
     representatives_of: int = 0,
+    cophenetic_seconds: float = math.inf,
 ) -> Estimate:
     """Estimate the cost of ``build_tree`` on n samples with d features.
 
@@ -88,6 +93,8 @@ def estimate_tree(
     representatives_of : int
         For an approximate tree: the number of samples the n
         representatives stand for (adds the k-means step); 0 for exact.
+    cophenetic_seconds : float
+        ``build_tree``'s budget for the exact cophenetic correlation (see :func:`samples_cophenetic`).
 
     Returns
     -------
@@ -95,15 +102,18 @@ def estimate_tree(
     """
     pairs = n * (n - 1) / 2
     plan = plan_engine(method, metric, n, d)
-    blockwise = metric != "precomputed" and uses_blockwise_cophenetic(method, n, direct_cophenetic_max_n)
+    sampled = samples_cophenetic(n, d, method, metric, cophenetic_seconds, direct_cophenetic_max_n)
+    blockwise = (
+        not sampled and metric != "precomputed" and uses_blockwise_cophenetic(method, n, direct_cophenetic_max_n)
+    )
     seconds = 0.0
     peak = 3 * n * max(d, 1) * 8 + 200 * n  # observations, tree and its per-node arrays
     if plan.needs_distance_matrix:
         if metric != "precomputed":
             seconds += pairs * (_NS_DISTANCES[0] + _NS_DISTANCES[1] * d) * 1e-9
         # The distance vector, and a working copy unless fastcluster may consume
-        # it in place (when the blockwise cophenetic correlation follows).
-        in_place = blockwise and plan.engine.startswith("fastcluster")
+        # it in place (when the blockwise or sampled cophenetic correlation follows).
+        in_place = (blockwise or sampled) and plan.engine.startswith("fastcluster")
         peak += (1 if in_place else 2) * pairs * _BYTES_PER_PAIR
         seconds += pairs * (_NS_FASTCLUSTER if plan.engine.startswith("fastcluster") else _NS_SCIPY) * 1e-9
     elif plan.engine == MST_ENGINE:
@@ -111,10 +121,12 @@ def estimate_tree(
         peak += n * (_MST_BYTES[0] + _MST_BYTES[1] * d)
     else:
         seconds += pairs * (_NS_VECTOR[0] + _NS_VECTOR[1] * d) * 1e-9
-    if blockwise:
-        seconds += pairs * (_NS_COPHENETIC_BLOCKWISE[0] + _NS_COPHENETIC_BLOCKWISE[1] * d) * 1e-9
+    if sampled:
+        cost = sampled_cophenetic_cost(n, d)
+        seconds, peak = seconds + cost.seconds, peak + cost.peak_bytes
     else:
-        seconds += pairs * _NS_COPHENETIC_DIRECT * 1e-9
+        seconds += exact_cophenetic_cost(n, d, method, metric, direct_cophenetic_max_n).seconds
+    if not (sampled or blockwise):
         # SciPy's cophenet holds the distances and the cophenetic distances
         extra = pairs * _BYTES_PER_PAIR * (1 if plan.needs_distance_matrix else 2)
         peak += int(extra)
@@ -134,6 +146,49 @@ def mst_seconds(n: int, d: int) -> float:
     dims = sorted(_NS_MST)
     per_point = np.exp(np.interp(d, dims, np.log([_NS_MST[k] for k in dims])))
     return float(per_point) * n * math.log2(max(n, 2)) * 1e-9
+
+
+def exact_cophenetic_cost(
+    n: int, d: int, method: str, metric: str, direct_max_n: int = DIRECT_COPHENETIC_MAX_N
+) -> Estimate:
+    """What the exact cophenetic correlation of a built tree costs: blockwise, or SciPy's ``cophenet``.
+
+    The peak counts what it adds to the tree and its data: the blockwise
+    path's ordered copy of the samples and its blocks, or the distance
+    vector, SciPy's cophenetic vector and one temporary of their size.
+    """
+    pairs = n * (n - 1) / 2
+    if metric != "precomputed" and uses_blockwise_cophenetic(method, n, direct_max_n):
+        seconds = pairs * (_NS_COPHENETIC_BLOCKWISE[0] + _NS_COPHENETIC_BLOCKWISE[1] * d) * 1e-9
+        return Estimate(seconds=seconds, peak_bytes=int(8 * n * (d + 4) + 4 * BLOCK_ELEMENTS * 8), engine="blockwise")
+    return Estimate(pairs * _NS_COPHENETIC_DIRECT * 1e-9, int(3 * pairs * _BYTES_PER_PAIR), "scipy.cophenet")
+
+
+def sampled_cophenetic_cost(n: int, d: int, pairs: int = DEFAULT_PAIRS) -> Estimate:
+    """What the estimate from random pairs costs: the LCA table, then the pairs (16 bytes each, kept)."""
+    levels = max(1, (n - 1).bit_length())
+    seconds = (
+        pairs * (_NS_COPHENETIC_SAMPLED[0] + _NS_COPHENETIC_SAMPLED[1] * d) + n * levels * _NS_COPHENETIC_TABLE
+    ) * 1e-9
+    peak = 16 * pairs + 4 * n * (levels + 2) + 16 * CHUNK_ELEMENTS * 8
+    return Estimate(seconds=seconds, peak_bytes=peak, engine="random pairs")
+
+
+def samples_cophenetic(
+    n: int, d: int, method: str, metric: str, budget_seconds: float, direct_max_n: int = DIRECT_COPHENETIC_MAX_N
+) -> bool:
+    """True when ``build_tree`` estimates the cophenetic correlation from random pairs.
+
+    That is when the exact value is expected to take longer than
+    ``budget_seconds`` (the app's ``HCLUST_COPHENETIC_EXACT_SECONDS``).
+    Precomputed distances (small by the upload limit) always get the exact
+    value, and so do trees of two samples.
+    """
+    return (
+        metric != "precomputed"
+        and n > 2
+        and exact_cophenetic_cost(n, d, method, metric, direct_max_n).seconds > budget_seconds
+    )
 
 
 def machine_memory_bytes() -> int:

@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 import numpy as np
 from scipy.cluster.hierarchy import leaves_list, maxdists
-from scipy.spatial.distance import pdist
 
+from hclust.cophenetic import (
+    DEFAULT_PAIRS,
+    CopheneticCorrelation,
+    PairCophenetic,
+    exact_cophenetic_correlation,
+    sampled_cophenetic_correlation,
+)
 from hclust.engine import (
     NEEDS_SCIPY,
-    blockwise_cophenetic_correlation,
     condensed_distances,
     cophenetic_correlation,
     linkage_from_distances,
@@ -20,11 +26,10 @@ from hclust.engine import (
     uses_blockwise_cophenetic,
 )
 from hclust.errors import ClusteringError
+from hclust.estimate import samples_cophenetic
 from hclust.options import LINKAGE_METHODS, validate_choice
 
 _MAX_NAMED_ROWS = 5
-# Up to this many samples the cophenetic correlation uses SciPy directly
-# (fast, but it holds two n^2 / 2 arrays); above it, the blockwise version.
 Progress = Callable[[float, str], None]
 
 
@@ -41,7 +46,8 @@ class Tree:
     cophenetic : float
         Cophenetic correlation of the tree against the distances it was
         built from; NaN when it is undefined (every merge at one height, or
-        every distance equal).
+        every distance equal). Exact unless :attr:`cophenetic_pairs` says
+        it is an estimate.
     leaf_order : ndarray of shape (n,)
         Sample indices in dendrogram order, left to right
         (``scipy.cluster.hierarchy.leaves_list``).
@@ -56,6 +62,12 @@ class Tree:
         For every node, the node it merges into; -1 for the root.
     note : str
         Empty, or a sentence for the user about how the tree was computed.
+    cophenetic_half_width : float
+        For an estimate, half the width of its 95% confidence interval
+        (:class:`hclust.cophenetic.CopheneticCorrelation`); 0 when exact.
+    cophenetic_pairs : int
+        For an estimate, the random pairs it was computed from; 0 when the
+        value is exact (from every pair, as SciPy's ``cophenet``).
     leaf_span : ndarray of shape (2n - 1, 2)
         For every node, the first and one-past-last position in
         :attr:`leaf_order` of the samples under it (a subtree's samples are
@@ -73,6 +85,19 @@ class Tree:
     parent: np.ndarray
     leaf_span: np.ndarray
     note: str = ""
+    cophenetic_half_width: float = 0.0
+    cophenetic_pairs: int = 0
+
+    @property
+    def cophenetic_is_exact(self) -> bool:
+        """True when :attr:`cophenetic` is SciPy's value from every pair, not an estimate."""
+        return self.cophenetic_pairs == 0
+
+    def with_cophenetic(self, result: CopheneticCorrelation) -> Tree:
+        """The same tree with that cophenetic correlation (exact, or an estimate with its interval)."""
+        pairs = 0 if result.exact else result.pairs
+        half_width = result.half_width if pairs else 0.0
+        return replace(self, cophenetic=result.value, cophenetic_half_width=half_width, cophenetic_pairs=pairs)
 
     @property
     def n_samples(self) -> int:
@@ -185,7 +210,13 @@ def condensed_index_to_pairs(index: np.ndarray, n: int) -> tuple[np.ndarray, np.
     return rows, cols
 
 
-def build_tree(features: np.ndarray, method: str, metric: str, progress: Progress | None = None) -> Tree:
+def build_tree(
+    features: np.ndarray,
+    method: str,
+    metric: str,
+    progress: Progress | None = None,
+    cophenetic_seconds: float = math.inf,
+) -> Tree:
     """Cluster observations hierarchically.
 
     Parameters
@@ -198,13 +229,18 @@ def build_tree(features: np.ndarray, method: str, metric: str, progress: Progres
         A key of :data:`hclust.options.METRICS`.
     progress : callable, optional
         Called as ``progress(fraction, stage)`` while the tree is built.
+    cophenetic_seconds : float, default inf
+        The most seconds the exact cophenetic correlation may take by its
+        estimate; beyond it, it is estimated from random pairs with a 95%
+        interval (:func:`hclust.estimate.samples_cophenetic`).
 
     Returns
     -------
     Tree
         The merge heights of ``scipy.cluster.hierarchy.linkage(X, method,
         metric)`` (see :mod:`hclust.engine` for the engine and tied merges),
-        with its cophenetic correlation ``cophenet(Z, pdist(X, metric))[0]``.
+        with its cophenetic correlation ``cophenet(Z, pdist(X, metric))[0]``
+        or its estimate (:attr:`Tree.cophenetic_pairs`).
 
     Raises
     ------
@@ -215,42 +251,47 @@ def build_tree(features: np.ndarray, method: str, metric: str, progress: Progres
 
     Notes
     -----
-    Time O(n^2 m). Memory: O(n m) for ward and single on euclidean data
-    (no distance matrix, blockwise cophenetic correlation); otherwise the
-    condensed distance vector, 8 n (n - 1) / 2 bytes, and its working copy.
+    Time O(n^2 m). Memory: O(n m) for ward and single on euclidean data;
+    otherwise the condensed distances, 8 n (n - 1) / 2 bytes, and a working
+    copy unless no cophenetic step needs them again.
     """
     validate_choice(method, metric)
     observations = check_observations(features)
     report = progress or _ignore_progress
-    n = observations.shape[0]
-    plan = plan_engine(method, metric)
-    if plan.needs_distance_matrix:
-        report(0.05, f"computing {n * (n - 1) // 2:,} {metric} distances")
-        distances = pairwise_distances(observations, metric)
-        report(0.25, f"linking with {plan.engine}")
-        # Past the direct cophenetic size the vector is not needed again: let the engine consume it.
-        keep = not uses_blockwise_cophenetic(method, n)
-        linkage_matrix, engine_note = linkage_from_distances(distances, method, keep_input=keep)
-        if engine_note == NEEDS_SCIPY:  # tied merges: SciPy's own tree, from fresh distances
-            linkage_matrix, engine_note = linkage_from_distances(pairwise_distances(observations, metric), method)
-        if not keep:
-            distances = None
-    else:
-        distances = None
-        report(0.05, f"linking with {plan.engine}")
-        linkage_matrix, engine_note = linkage_from_observations(observations, method)
+    n, d = observations.shape
+    sampled = samples_cophenetic(n, d, method, metric, cophenetic_seconds)
+    linkage_matrix, engine_note, distances = _link(observations, method, metric, report, sampled)
     tree = replace(tree_from_linkage(linkage_matrix, method, metric, float("nan")), note=engine_note)
-    report(0.6, "computing the cophenetic correlation")
-    if uses_blockwise_cophenetic(method, n):
-        coefficient = blockwise_cophenetic_correlation(
-            observations, linkage_matrix, tree.leaf_order, metric, progress=_scaled(report, 0.6, 1.0)
-        )
+    if sampled:
+        report(0.6, f"estimating the cophenetic correlation from {DEFAULT_PAIRS:,} random pairs")
+        pairs = PairCophenetic(linkage_matrix, tree.leaf_order, tree.leaf_span)
+        result = sampled_cophenetic_correlation(observations, pairs, metric)
     else:
-        coefficient = cophenetic_correlation(
-            linkage_matrix, distances if distances is not None else pdist(observations, metric)
+        report(0.6, "computing the cophenetic correlation")
+        result = exact_cophenetic_correlation(
+            observations, linkage_matrix, tree.leaf_order, method, metric, distances, _scaled(report, 0.6, 1.0)
         )
     report(1.0, "done")
-    return replace(tree, cophenetic=coefficient)
+    return tree.with_cophenetic(result)
+
+
+def _link(
+    observations: np.ndarray, method: str, metric: str, report: Progress, sampled: bool
+) -> tuple[np.ndarray, str, np.ndarray | None]:
+    """The linkage with the planned engine, its note, and the distances when the cophenetic step reuses them."""
+    n = observations.shape[0]
+    plan = plan_engine(method, metric, n, observations.shape[1])
+    if not plan.needs_distance_matrix:
+        report(0.05, f"linking with {plan.engine}")
+        return (*linkage_from_observations(observations, method), None)
+    report(0.05, f"computing {n * (n - 1) // 2:,} {metric} distances")
+    distances = pairwise_distances(observations, metric)
+    report(0.25, f"linking with {plan.engine}")
+    keep = not (sampled or uses_blockwise_cophenetic(method, n))
+    linkage_matrix, engine_note = linkage_from_distances(distances, method, keep_input=keep)
+    if engine_note == NEEDS_SCIPY:  # tied merges: SciPy's own tree, from fresh distances
+        linkage_matrix, engine_note = linkage_from_distances(pairwise_distances(observations, metric), method)
+    return linkage_matrix, engine_note, distances if keep else None
 
 
 def _ignore_progress(fraction: float, stage: str) -> None:

@@ -7,6 +7,7 @@ processes can share. Entries are bounded in total size and expire.
 
 from __future__ import annotations
 
+import math
 import os
 import pickle
 from collections.abc import Callable
@@ -18,6 +19,7 @@ import diskcache
 
 from hclust import DendrogramGeometry, Projection, Tree, build_tree, project_to_plane, truncated_geometry
 from hclust.approximate import build_approximate_tree
+from hclust.cophenetic import CopheneticCorrelation
 from hclust.dendrogram import subtree_geometry
 from hclust.errors import ClusteringError
 from hclust.estimate import estimate_tree
@@ -92,11 +94,13 @@ class SessionStore:
         ttl_seconds: int,
         quick_seconds: float | None = None,
         quota_bytes: int | None = None,
+        cophenetic_seconds: float = math.inf,
     ) -> None:
         self._cache = cache
         self._ttl = ttl_seconds
         self._quick = quick_seconds
         self._quota = quota_bytes
+        self._cophenetic = cophenetic_seconds
 
     @classmethod
     def open(
@@ -107,6 +111,7 @@ class SessionStore:
         redis_url: str | None = None,
         quick_seconds: float | None = None,
         session_quota_mb: int | None = None,
+        cophenetic_seconds: float = math.inf,
     ) -> SessionStore:
         """Open (or create) a store: a diskcache directory, or Redis when a URL is given.
 
@@ -126,15 +131,17 @@ class SessionStore:
             (see :meth:`tree`); None builds any tree where it is asked for.
         session_quota_mb : int, optional
             Each session's share of the store (see :meth:`_put`); None for no share.
+        cophenetic_seconds : float, optional
+            ``hclust.build_tree``'s budget for an exact cophenetic correlation.
         """
         quota = None if session_quota_mb is None else session_quota_mb * _MB
         if redis_url:
-            return cls(RedisCache(redis_url), ttl_seconds, quick_seconds, quota)
+            return cls(RedisCache(redis_url), ttl_seconds, quick_seconds, quota, cophenetic_seconds)
         cache = diskcache.Cache(
             private_directory(directory), size_limit=size_mb * _MB, eviction_policy="least-recently-used"
         )
         cache.expire()  # what expired while the server was down is deleted, not only hidden
-        return cls(cache, ttl_seconds, quick_seconds, quota)
+        return cls(cache, ttl_seconds, quick_seconds, quota, cophenetic_seconds)
 
     def put_dataset(self, session_id: str, dataset: Dataset) -> DataRef:
         """Store a dataset for a session and return the reference the browser keeps."""
@@ -174,16 +181,23 @@ class SessionStore:
             dataset = self.dataset(ref)
             if progress is None and self._quick is not None:
                 self._check_quick(dataset, method, metric, mode)
-            return _build(dataset, method, metric, mode, progress)
+            return _build(dataset, method, metric, mode, progress, self._cophenetic)
 
-        return self._memo(ref, ("tree", method, metric, mode), build)
+        tree = self._memo(ref, ("tree", method, metric, mode), build)
+        exact = self._cache.get(self._key(ref, "cophenetic", method, metric, mode)) if tree.cophenetic_pairs else None
+        return tree if exact is None else tree.with_cophenetic(exact)
+
+    def put_exact_cophenetic(self, ref: DataRef, method: str, metric: str, exact: CopheneticCorrelation) -> None:
+        """Record a tree's exact cophenetic correlation: :meth:`tree` gives it instead of the estimate from now on."""
+        self._put(ref.session_id, self._key(ref, "cophenetic", method, metric, self.tree_mode(ref)), exact)
 
     def _check_quick(self, dataset: Dataset, method: str, metric: str, mode: str) -> None:
         n, represented = dataset.n_samples, 0
         if mode != EXACT:
             n, represented = min(n, TREE_MODES[mode][1]), n
         tree_metric = "precomputed" if dataset.is_distance_matrix else metric
-        estimate = estimate_tree(n, dataset.n_features, method, tree_metric, representatives_of=represented)
+        options = {"representatives_of": represented, "cophenetic_seconds": self._cophenetic}
+        estimate = estimate_tree(n, dataset.n_features, method, tree_metric, **options)
         if estimate.seconds > self._quick:
             raise TreeNotBuiltError(method, dataset.n_samples, estimate.seconds)
 
@@ -372,11 +386,11 @@ def _names(dataset: Dataset) -> list[str] | None:
     return list(dataset.sample_names) if dataset.sample_names is not None else None
 
 
-def _build(dataset: Dataset, method: str, metric: str, mode: str, progress: Progress | None) -> Tree:
+def _build(dataset: Dataset, method: str, metric: str, mode: str, progress: Progress | None, coph: float) -> Tree:
     if dataset.is_distance_matrix:
         return build_tree_from_distances(dataset.distances, method)
     if mode == EXACT:
-        return build_tree(dataset.features, method, metric, progress)
+        return build_tree(dataset.features, method, metric, progress, cophenetic_seconds=coph)
     how, representatives = TREE_MODES[mode]
     return build_approximate_tree(dataset.features, method, metric, representatives, how, progress)
 

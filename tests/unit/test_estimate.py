@@ -2,7 +2,15 @@
 
 import pytest
 
-from hclust.estimate import Estimate, describe, estimate_tree, mst_seconds
+from hclust.estimate import (
+    Estimate,
+    describe,
+    estimate_tree,
+    exact_cophenetic_cost,
+    mst_seconds,
+    sampled_cophenetic_cost,
+    samples_cophenetic,
+)
 from hclust.mst import MST_ENGINE, MST_MAX_D, MST_MIN_N
 
 
@@ -52,3 +60,27 @@ def test_mst_seconds_grow_with_the_features_from_seconds_to_minutes():
 @pytest.mark.parametrize(("n", "d"), [(MST_MIN_N - 1, 2), (1_000_000, MST_MAX_D + 1), (1_000_000, 0)])
 def test_single_linkage_off_the_mst_keeps_the_linkage_vector_estimate(n, d):
     assert estimate_tree(n, d, "single", "euclidean") == estimate_tree(n, d, "ward", "euclidean")
+
+
+def test_past_the_cophenetic_budget_the_random_pairs_are_counted_not_every_pair():
+    exact = estimate_tree(100_000, 2, "ward", "euclidean")
+    sampled = estimate_tree(100_000, 2, "ward", "euclidean", cophenetic_seconds=1.0)
+    saved = exact_cophenetic_cost(100_000, 2, "ward", "euclidean").seconds - sampled_cophenetic_cost(100_000, 2).seconds
+    assert saved > 20  # about 28 s of blockwise pairs against about 0.4 s of random ones
+    assert sampled.seconds == pytest.approx(exact.seconds - saved)
+
+
+def test_a_sampled_cophenetic_lets_the_engine_consume_the_distances_and_needs_no_cophenet_copy():
+    vector = 8 * 900 * 899 / 2
+    direct = estimate_tree(900, 2, "average", "euclidean")  # SciPy's cophenet: the vector kept, plus its own
+    sampled = estimate_tree(900, 2, "average", "euclidean", cophenetic_seconds=0.0)
+    extra = sampled_cophenetic_cost(900, 2).peak_bytes * 1.2  # the pairs and the LCA table, with the margin
+    assert direct.peak_bytes - sampled.peak_bytes >= 2 * vector * 1.2 - extra
+
+
+def test_within_the_budget_or_for_precomputed_distances_the_value_is_exact():
+    assert not samples_cophenetic(10_000, 2, "ward", "euclidean", budget_seconds=1.0)  # about 0.3 s
+    assert samples_cophenetic(30_000, 2, "ward", "euclidean", budget_seconds=1.0)  # about 2.5 s
+    assert samples_cophenetic(5_000, 2, "centroid", "euclidean", budget_seconds=1.0)  # SciPy's cophenet: 1.2 s
+    assert not samples_cophenetic(5_000, 0, "average", "precomputed", budget_seconds=0.0)
+    assert not samples_cophenetic(2, 2, "ward", "euclidean", budget_seconds=0.0)
