@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.spatial.distance import cdist, pdist, squareform
 
+from hclust.aids import silhouette_values
 from hclust.errors import ClusteringError
 from hclust.tree import PRECOMPUTED, Tree
 
@@ -235,39 +236,13 @@ def _silhouettes(source: _DistanceSource, labels: np.ndarray, sizes: np.ndarray,
     sub_labels = labels[subset]
     if not 2 <= np.unique(sub_labels).size <= subset.size - 1:
         return per_sample, per_cluster, np.nan, 0, note + " Too few clusters in the subset for a silhouette."
-    values = _silhouette_samples(source.square(subset), sub_labels)
+    values = silhouette_values(source.square(subset), sub_labels)
     per_sample[subset] = values
     counted = np.bincount(sub_labels, minlength=k + 1)[1:]
     sums = np.bincount(sub_labels, weights=values, minlength=k + 1)[1:]
     defined = (sizes > 1) & (counted > 1)
     per_cluster[defined] = sums[defined] / counted[defined]
     return per_sample, per_cluster, float(values.mean()), int(subset.size), note
-
-
-def _silhouette_samples(square: np.ndarray, labels: np.ndarray) -> np.ndarray:
-    """``sklearn.metrics.silhouette_samples(square, labels, metric="precomputed")``, in one matrix product.
-
-    The sums of distances from each sample to each cluster come from
-    ``square @ one_hot(labels)`` (BLAS) instead of scikit-learn's per-row
-    reductions: the same values up to rounding (about 1e-15 relative), 3-4x
-    faster at 2,000 samples. As in scikit-learn, a sample alone in its cluster
-    gets 0.
-    """
-    clusters, codes = np.unique(labels, return_inverse=True)
-    one_hot = np.zeros((labels.size, clusters.size))
-    one_hot[np.arange(labels.size), codes] = 1.0
-    sums = square @ one_hot
-    counts = one_hot.sum(axis=0)
-    rows = np.arange(labels.size)
-    own = counts[codes]
-    intra = sums[rows, codes] / np.maximum(own - 1, 1)
-    means = sums / counts
-    means[rows, codes] = np.inf
-    inter = means.min(axis=1)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        values = (inter - intra) / np.maximum(intra, inter)
-    values[own == 1] = 0.0
-    return np.nan_to_num(values)
 
 
 class _DistanceSource:
