@@ -61,6 +61,13 @@ ELBOW_OUTPUTS = {
     "shown": Output(ids.ELBOW_SHOWN, "data"),
 }
 
+SILHOUETTE_OUTPUTS = {
+    "figure": Output(ids.SILHOUETTE_GRAPH, "figure"),
+    "clusters": Output(ids.SILHOUETTE_CLUSTERS, "figure"),
+    "note": Output(ids.SILHOUETTE_NOTE, "children"),
+    "shown": Output(ids.SILHOUETTE_SHOWN, "data"),
+}
+
 
 def register(app: Dash, store: SessionStore) -> None:
     """Register the aids callbacks on ``app``."""
@@ -116,13 +123,12 @@ def register(app: Dash, store: SessionStore) -> None:
         return inconsistency_table_view(table, split, view.inconsistency_threshold if cutting else None)
 
     @app.callback(
-        Output(ids.SILHOUETTE_GRAPH, "figure"),
-        Output(ids.SILHOUETTE_CLUSTERS, "figure"),
-        Output(ids.SILHOUETTE_NOTE, "children"),
+        *SILHOUETTE_OUTPUTS.values(),
         Input(ids.AID_VIEWS["silhouette"], "data"),
         Input(ids.SILHOUETTE_MAX_K, "value"),
+        State(ids.SILHOUETTE_SHOWN, "data"),
     )
-    def show_silhouette(view_data, k_max):
+    def show_silhouette(view_data, k_max, shown):
         view = _view(view_data)
         try:
             tree = _tree(store, view)
@@ -135,13 +141,17 @@ def register(app: Dash, store: SessionStore) -> None:
             cut = view.cut_rule.apply(tree)
             per_cluster = silhouette_per_cluster(_distances(tree, dataset), cut.labels)
         except USER_ERRORS as error:
-            return no_update, no_update, error_message(error)
-        revision = _revision(view)
-        return (
-            aids_fig.silhouette_figure(sweep, view.k, revision=revision),
-            aids_fig.cluster_silhouette_figure(per_cluster, view.slots_for(cut)),
-            silhouette_note(sweep, per_cluster, view, tree.metric),
-        )
+            return reply_in_order(SILHOUETTE_OUTPUTS, {"note": error_message(error), "shown": None}, "silhouette")
+        drawn = f"{_revision(view)}/{k_max}/{view.theme.name}"
+        values = {
+            "clusters": aids_fig.cluster_silhouette_figure(per_cluster, view.slots_for(cut)),
+            "note": silhouette_note(sweep, per_cluster, view, tree.metric),
+        }
+        if drawn == shown:  # the same curve: only the current k's mark moves
+            values["figure"] = patch_from(aids_fig.silhouette_k_updates(sweep, view.k))
+        else:
+            values.update(figure=aids_fig.silhouette_figure(sweep, view.k, revision=_revision(view)), shown=drawn)
+        return reply_in_order(SILHOUETTE_OUTPUTS, values, "silhouette")
 
     @app.callback(
         Output(ids.KMEANS_GRAPH, "figure"),

@@ -181,6 +181,7 @@ PANEL_VIEWS = {
 }
 DATA_TRAITS = "data-traits-store"  # what the shown data has: {"classes": bool, "image": bool}
 ELBOW_SHOWN = "elbow-shown-store"  # which tree and range the merge-heights figure draws
+SILHOUETTE_SHOWN = "silhouette-shown-store"  # and the silhouette curve
 # The cophenetic correlation at any size (internal).
 COPHENETIC_ESTIMATE = "cophenetic-estimate"
 COPHENETIC_NOTE = "cophenetic-note"

@@ -60,6 +60,7 @@ def build_layout(max_upload_mb: int, session_id: str | None = None) -> html.Div:
             ],
             dcc.Store(id=ids.DATA_TRAITS),
             dcc.Store(id=ids.ELBOW_SHOWN),
+            dcc.Store(id=ids.SILHOUETTE_SHOWN),
             header(),
             html.Div(
                 className="body",

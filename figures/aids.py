@@ -87,6 +87,18 @@ def merge_heights_k_updates(profile: MergeHeightProfile, current_k: int) -> Figu
     return {("layout", "shapes"): shapes, ("layout", "annotations"): annotations}
 
 
+def silhouette_k_updates(sweep: SilhouetteSweep, current_k: int) -> FigureUpdates:
+    """The parts of :func:`silhouette_figure` that change with the cut: the current k's line and label."""
+    annotations = []
+    best = sweep.best_k
+    if best is not None:
+        y = float(sweep.scores[sweep.ks == best][0])
+        annotations.append(_label(best, y, f"highest: k = {best}", SUGGESTION_COLOR))
+    last = int(sweep.ks[-1]) if sweep.ks.size else 2
+    shapes, annotations = k_marks(annotations, last, current_k, first=2)
+    return {("layout", "shapes"): shapes, ("layout", "annotations"): annotations}
+
+
 def silhouette_figure(sweep: SilhouetteSweep, current_k: int, revision: str = "") -> go.Figure:
     """Mean silhouette against k, the best k ringed.
 
@@ -113,16 +125,15 @@ def silhouette_figure(sweep: SilhouetteSweep, current_k: int, revision: str = ""
             hovertemplate="k = %{x}: mean silhouette %{y:.4f}<br>" + CLICK_HINT + "<extra></extra>",
         )
     ]
-    annotations = []
     best = sweep.best_k
     if best is not None:
-        y = float(sweep.scores[sweep.ks == best][0])
-        traces.append(_ring(best, y, f"highest: k = {best}"))
-        annotations.append(_label(best, y, f"highest: k = {best}", SUGGESTION_COLOR))
+        traces.append(_ring(best, float(sweep.scores[sweep.ks == best][0]), f"highest: k = {best}"))
     figure = go.Figure(traces)
     last = int(sweep.ks[-1]) if sweep.ks.size else 2
-    _k_layout(figure, "mean silhouette", revision, annotations, last, current_k, first=2)
+    _k_layout(figure, "mean silhouette", revision, [], last, current_k, first=2)
     figure.update_yaxes(range=[min(0.0, float(np.nanmin(sweep.scores, initial=0.0))) - 0.05, 1.05])
+    for path, value in silhouette_k_updates(sweep, current_k).items():
+        figure.layout[path[-1]] = value  # replaced whole, as the Patch replaces them
     return figure
 
 

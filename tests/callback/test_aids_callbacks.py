@@ -351,6 +351,26 @@ def test_a_cut_within_the_same_curves_sends_only_the_moved_mark(client, dash_app
     assert again["data"] == full["data"]
 
 
+def test_a_cut_moves_only_the_silhouette_curves_mark(client, dash_app, classic_view):
+    def curve(view, shown):
+        return call(
+            client,
+            dash_app,
+            ["silhouette-graph.figure", "silhouette-shown-store.data"],
+            inputs={"aid-view-silhouette.data": view, "silhouette-max-k.value": 10},
+            state={"silhouette-shown-store.data": shown},
+        )
+
+    first = curve({**classic_view, "k": 3}, None)
+    full, shown = first.get(ids.SILHOUETTE_GRAPH, "figure"), first.get(ids.SILHOUETTE_SHOWN, "data")
+    marks = operations(curve({**classic_view, "k": 6}, shown).get(ids.SILHOUETTE_GRAPH, "figure"))
+    assert set(marks) == {("layout", "shapes"), ("layout", "annotations")}
+    again = curve({**classic_view, "k": 6}, None).get(ids.SILHOUETTE_GRAPH, "figure")
+    assert again["layout"]["shapes"] == marks[("layout", "shapes")] and again["layout"]["shapes"][0]["x0"] == 6
+    assert again["layout"]["annotations"] == marks[("layout", "annotations")]
+    assert again["data"] == full["data"]
+
+
 def test_bad_merge_count_explains_in_the_panel(client, dash_app, classic_view):
     reply = call(
         client,
