@@ -270,9 +270,10 @@ def _tree(store: SessionStore, view: ViewState) -> Tree:
     return store.tree(view.ref, view.method, view.metric)
 
 
-SAMPLED_DISTANCES = LocalCache(max_entries=6)
+SAMPLED_DISTANCES = LocalCache(max_entries=6, max_bytes=64_000_000, size=lambda data: data.square.nbytes)
 """The silhouettes' distance matrices, by data fingerprint and metric: a class on the six built-in examples
-reuses them on every cut (each at most 72 MB, 3,000 rows; the digits' 26 MB)."""
+reuses them on every cut (all six: 27 MB, the digits' 26 MB of it). Within 64 MB per process: a large upload's
+matrix (72 MB at its 3,000 sampled rows) is computed again on each cut instead."""
 
 
 def _distances(tree: Tree, dataset: Dataset) -> SampledDistances:

@@ -44,3 +44,15 @@ def test_local_cache_computes_once_and_drops_the_least_recently_used():
     assert calls == [1, 2, 3] and len(cache) == 2
     cache.get(2, make(2))
     assert calls == [1, 2, 3, 2]
+
+
+def test_local_cache_keeps_within_its_bytes_and_never_keeps_what_exceeds_them():
+    cache = LocalCache(max_entries=10, max_bytes=100, size=len)
+    cache.get("a", lambda: "x" * 60)
+    cache.get("b", lambda: "y" * 30)
+    cache.get("c", lambda: "z" * 30)  # 120 bytes: "a" goes
+    assert len(cache) == 2
+    assert cache.get("huge", lambda: "w" * 101) == "w" * 101 and len(cache) == 2  # returned, not kept
+    calls = []
+    cache.get("a", lambda: calls.append(1) or "x" * 60)
+    assert calls == [1]
