@@ -36,10 +36,9 @@ import tempfile
 import time
 from pathlib import Path
 
-import numpy as np
-
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from bench_browser import VIEW_READY_JS, write_csv  # noqa: E402
 from bench_core import make_data  # noqa: E402
 from flask import g, request  # noqa: E402
 from playwright.sync_api import sync_playwright  # noqa: E402
@@ -47,7 +46,7 @@ from scipy.cluster.hierarchy import fcluster, linkage  # noqa: E402
 
 from config import Settings  # noqa: E402
 from factory import create_app  # noqa: E402
-from tests.browser.helpers import TRACK_REQUESTS_JS, to_page  # noqa: E402
+from tests.browser.helpers import TRACK_REQUESTS_JS, set_number, to_page  # noqa: E402
 from tests.conftest import CHROMIUM, ServerThread  # noqa: E402
 
 TIMING_HEADER = "X-Bench-Server-Ms"
@@ -133,20 +132,13 @@ def measure(browser, n: int, tabs: list[str], cache_dir: Path) -> list[dict]:
     context = browser.new_context(viewport={"width": 1440, "height": 900})
     page = context.new_page()
     page.add_init_script(TRACK_REQUESTS_JS)
-    features = make_data(n, 2)
     csv = cache_dir / f"blobs_{n}.csv"
-    np.savetxt(csv, features, delimiter=",", header="x,y", comments="", fmt="%.6f")
+    write_csv(make_data(n, 2), csv)
     try:
         page.goto(server.url)
         page.wait_for_function("() => document.getElementById('cophenetic')?.textContent === '0.98001'", timeout=60_000)
         page.locator("#upload input[type=file]").set_input_files(str(csv))
-        page.wait_for_function(
-            "(n) => { const gd = document.querySelector('#scatter .js-plotly-plot');"
-            " return gd && gd._fullData && gd._fullData.reduce((s, t) => s + (t._length || 0), 0) >= n; }",
-            arg=n,
-            timeout=600_000,
-            polling=100,
-        )
+        page.wait_for_function(VIEW_READY_JS, arg=[n, "0.98001"], timeout=600_000, polling=100)
         for tab in tabs:
             page.locator("#aids-tabs .tab", has_text=tab).click()
         census = Census(page)
@@ -158,12 +150,7 @@ def measure(browser, n: int, tabs: list[str], cache_dir: Path) -> list[dict]:
                 {"cut": f"click at {fraction:.2f} h", **one_cut(page, census, lambda x=x, y=y: page.mouse.click(x, y))}
             )
         for k in range(3, 13):
-            box = page.locator("#n-clusters")
-
-            def typed(k=k, box=box):
-                box.fill(str(k))
-                box.press("Enter")
-
+            typed = lambda k=k: set_number(page, "n-clusters", k)  # noqa: E731
             results.append({"cut": f"typed k = {k}", **one_cut(page, census, typed)})
         return results
     finally:

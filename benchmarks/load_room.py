@@ -86,6 +86,7 @@ sys.path.insert(0, str(ROOT))
 
 import dev  # noqa: E402
 from config import Settings, default_workers  # noqa: E402
+from tests.callback.conftest import outputs_of  # noqa: E402  (as dash-renderer splits an output key)
 
 DATASETS = ["classic", "blobs", "moons", "iris", "wine", "digits"]
 UPDATE = "_dash-update-component"
@@ -111,17 +112,6 @@ Result = tuple[int | None, dict, int, int]  # status (None: an exception), JSON 
 
 def _name(dep: dict) -> str:
     return f"{dep['id']}.{dep['property'].split('@')[0]}"
-
-
-def outputs_of(key: str) -> list[dict]:
-    """``'..a.x...b.y@hash..'`` -> ``[{"id": "a", "property": "x"}, {"id": "b", "property": "y@hash"}]``."""
-    parts = key[2:-2].split("...") if key.startswith("..") else [key]
-    outputs = []
-    for part in parts:
-        name, _, digest = part.partition("@")
-        component_id, prop = name.rsplit(".", 1)
-        outputs.append({"id": component_id, "property": f"{prop}@{digest}" if digest else prop})
-    return outputs
 
 
 @dataclass

@@ -89,17 +89,15 @@ def register(app: Dash, store: SessionStore) -> None:
             )
         except USER_ERRORS as error:
             return reply_in_order(ELBOW_OUTPUTS, {"note": error_message(error), "shown": None}, "merge heights")
-        if drawn == shown:  # the same curves: only the current k's mark moves
-            updates = patch_from(aids_fig.merge_heights_k_updates(profile, view.k))
-            return reply_in_order(ELBOW_OUTPUTS, {"figure": updates}, "merge heights")
-        k = profile.suggested_k
-        values = {
-            "figure": aids_fig.merge_heights_figure(profile, view.k, revision=_revision(view)),
-            "suggested_label": f"Elbow suggests k = {k}",
-            "suggested_k": str(k),
-            "note": elbow_note(profile),
-            "shown": drawn,
-        }
+        values = curve_or_marks(
+            drawn,
+            shown,
+            lambda: aids_fig.merge_heights_figure(profile, view.k, revision=_revision(view)),
+            lambda: aids_fig.merge_heights_k_updates(profile, view.k),
+        )
+        if "shown" in values:  # new curves: their suggestion and note too
+            k = profile.suggested_k
+            values.update(suggested_label=f"Elbow suggests k = {k}", suggested_k=str(k), note=elbow_note(profile))
         return reply_in_order(ELBOW_OUTPUTS, values, "merge heights")
 
     @app.callback(
@@ -132,25 +130,24 @@ def register(app: Dash, store: SessionStore) -> None:
         view = _view(view_data)
         try:
             tree = _tree(store, view)
-            dataset = store.dataset(view.ref)
+            distances = _distances(store, view, tree)
             sweep = store.memo(
                 view.ref,
                 ("aids-silhouette", view.method, view.metric, str(k_max)),
-                lambda: silhouette_by_k(tree, _distances(tree, dataset), k_max),
+                lambda: silhouette_by_k(tree, distances, k_max),
             )
             cut = view.cut_rule.apply(tree)
-            per_cluster = silhouette_per_cluster(_distances(tree, dataset), cut.labels)
+            per_cluster = silhouette_per_cluster(distances, cut.labels)
         except USER_ERRORS as error:
             return reply_in_order(SILHOUETTE_OUTPUTS, {"note": error_message(error), "shown": None}, "silhouette")
-        drawn = f"{_revision(view)}/{k_max}/{view.theme.name}"
-        values = {
-            "clusters": aids_fig.cluster_silhouette_figure(per_cluster, view.slots_for(cut)),
-            "note": silhouette_note(sweep, per_cluster, view, tree.metric),
-        }
-        if drawn == shown:  # the same curve: only the current k's mark moves
-            values["figure"] = patch_from(aids_fig.silhouette_k_updates(sweep, view.k))
-        else:
-            values.update(figure=aids_fig.silhouette_figure(sweep, view.k, revision=_revision(view)), shown=drawn)
+        values = curve_or_marks(
+            f"{_revision(view)}/{k_max}/{view.theme.name}",
+            shown,
+            lambda: aids_fig.silhouette_figure(sweep, view.k, revision=_revision(view)),
+            lambda: aids_fig.silhouette_k_updates(sweep, view.k),
+        )
+        values["clusters"] = aids_fig.cluster_silhouette_figure(per_cluster, view.slots_for(cut))
+        values["note"] = silhouette_note(sweep, per_cluster, view, tree.metric)
         return reply_in_order(SILHOUETTE_OUTPUTS, values, "silhouette")
 
     @app.callback(
@@ -276,13 +273,29 @@ reuses them on every cut (all six: 27 MB, the digits' 26 MB of it). Within 64 MB
 matrix (72 MB at its 3,000 sampled rows) is computed again on each cut instead."""
 
 
-def _distances(tree: Tree, dataset: Dataset) -> SampledDistances:
+def _distances(store: SessionStore, view: ViewState, tree: Tree) -> SampledDistances:
+    """The tree's sampled distances; the dataset is read from the store only when they are not kept."""
+
     def compute() -> SampledDistances:
+        dataset = store.dataset(view.ref)
         if dataset.is_distance_matrix:
             return sampled_distances(tree, distances=dataset.distances)
         return sampled_distances(tree, features=dataset.features)
 
-    return SAMPLED_DISTANCES.get((dataset.fingerprint, tree.metric, tree.n_samples), compute)
+    # The data key is the dataset's fingerprint (SessionStore.put_dataset): the same data, whoever holds it.
+    return SAMPLED_DISTANCES.get((view.data, tree.metric, tree.n_samples), compute)
+
+
+def curve_or_marks(drawn: str, shown, figure, marks) -> dict:
+    """A curve against k: the whole ``figure()`` unless ``drawn`` is what is ``shown``, else a Patch of ``marks()``.
+
+    ``drawn`` names the curve (tree, range, theme); a cut within it moves only
+    the current k's mark. Returns the ``figure`` output, and ``shown`` when
+    the whole figure goes.
+    """
+    if drawn == shown:
+        return {"figure": patch_from(marks())}
+    return {"figure": figure(), "shown": drawn}
 
 
 def kmeans_fit(store: SessionStore, view: ViewState, dataset: Dataset, k: int) -> KMeansFit:

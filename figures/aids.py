@@ -68,9 +68,7 @@ def merge_heights_figure(profile: MergeHeightProfile, current_k: int, revision: 
         traces.append(_ring(suggested, float(profile.acceleration[suggested - 2]), f"elbow: k = {suggested}"))
     figure = go.Figure(traces)
     _k_layout(figure, "merge height", revision, [], profile.heights.size, current_k, legend=True)
-    for path, value in merge_heights_k_updates(profile, current_k).items():
-        figure.layout[path[-1]] = value  # replaced whole, as the Patch replaces them
-    return figure
+    return _with_marks(figure, merge_heights_k_updates(profile, current_k))
 
 
 def merge_heights_k_updates(profile: MergeHeightProfile, current_k: int) -> FigureUpdates:
@@ -132,9 +130,7 @@ def silhouette_figure(sweep: SilhouetteSweep, current_k: int, revision: str = ""
     last = int(sweep.ks[-1]) if sweep.ks.size else 2
     _k_layout(figure, "mean silhouette", revision, [], last, current_k, first=2)
     figure.update_yaxes(range=[min(0.0, float(np.nanmin(sweep.scores, initial=0.0))) - 0.05, 1.05])
-    for path, value in silhouette_k_updates(sweep, current_k).items():
-        figure.layout[path[-1]] = value  # replaced whole, as the Patch replaces them
-    return figure
+    return _with_marks(figure, silhouette_k_updates(sweep, current_k))
 
 
 def cluster_silhouette_figure(result: ClusterSilhouettes, cluster_slots: np.ndarray) -> go.Figure:
@@ -366,6 +362,13 @@ def _hline(y: float) -> dict:
         "y1": y,
         "line": {"color": CUT_LINE_COLOR, "width": 2, "dash": "dash"},
     }
+
+
+def _with_marks(figure: go.Figure, marks: FigureUpdates) -> go.Figure:
+    """The figure with a cut's k marks (``{("layout", name): value}``), each replaced whole as the Patch does."""
+    for path, value in marks.items():
+        figure.layout[path[-1]] = value
+    return figure
 
 
 def k_marks(annotations: list, last: int, current_k: int, first: int = 1) -> tuple[list, list]:

@@ -35,7 +35,7 @@ class Reply:
         return self.response[component_id][prop]
 
 
-def _outputs_of(key: str) -> list[dict]:
+def outputs_of(key: str) -> list[dict]:
     """``'..a.x...b.y@hash..'`` -> ``[{"id": "a", "property": "x"}, {"id": "b", "property": "y@hash"}]``."""
     parts = key[2:-2].split("...") if key.startswith("..") else [key]
     outputs = []
@@ -59,7 +59,7 @@ def find_callback(app, outputs: list[str], inputs=()) -> str:
     keys = [
         key
         for key, spec in app.callback_map.items()
-        if set(outputs) <= _names(_outputs_of(key)) and set(inputs) <= _names(spec["inputs"])
+        if set(outputs) <= _names(outputs_of(key)) and set(inputs) <= _names(spec["inputs"])
     ]
     if len(keys) != 1:
         raise LookupError(f"{len(keys)} callbacks write {sorted(outputs)} from {sorted(inputs)}: {keys}")
@@ -88,7 +88,7 @@ def call(client, app, outputs: list[str], inputs=None, state=None, triggered=Non
     inputs = inputs or {}
     key = find_callback(app, outputs, inputs)
     spec = app.callback_map[key]
-    out = _outputs_of(key)
+    out = outputs_of(key)
     body = {
         "output": key,
         "outputs": out if key.startswith("..") else out[0],

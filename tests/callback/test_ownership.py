@@ -6,7 +6,7 @@ import json
 
 from factory import SESSION_COOKIE
 from state.ownership import FOREIGN, NO_COOKIE, refusal, sessions_named
-from tests.callback.conftest import UPDATE_URL, _outputs_of, call, find_callback
+from tests.callback.conftest import UPDATE_URL, call, find_callback, outputs_of
 from tests.callback.data_calls import upload
 from tests.callback.test_callbacks import tree
 
@@ -28,7 +28,7 @@ def export_request(app, view: dict) -> dict:
     spec = app.callback_map[key]
     return {
         "output": key,
-        "outputs": _outputs_of(key),
+        "outputs": outputs_of(key),
         "inputs": [{**dep, "value": 1} for dep in spec["inputs"]],
         "state": [{**dep, "value": view} for dep in spec["state"]],
         "changedPropIds": ["export-assignments.n_clicks"],
@@ -101,7 +101,7 @@ def _choose_body(app, session: str) -> dict:
     deps = lambda items: [{**d, "value": values.get(f"{d['id']}.{d['property']}")} for d in items]  # noqa: E731
     return {
         "output": key,
-        "outputs": _outputs_of(key),
+        "outputs": outputs_of(key),
         "inputs": deps(spec["inputs"]),
         "state": deps(spec["state"]),
         "changedPropIds": ["dataset.value"],

@@ -231,11 +231,11 @@ def test_a_callback_response_has_security_headers_and_no_store(client, dash_app)
 
 
 def _body_of_choose(dash_app) -> dict:
-    from tests.callback.conftest import _outputs_of, _values, find_callback
+    from tests.callback.conftest import _values, find_callback, outputs_of
 
     key = find_callback(dash_app, ["data-ref-store.data"], {"dataset.value": "classic"})
     spec = dash_app.callback_map[key]
-    outputs = _outputs_of(key)
+    outputs = outputs_of(key)
     return {
         "output": key,
         "outputs": outputs if key.startswith("..") else outputs[0],
