@@ -81,6 +81,10 @@ class Settings:
     webgl_threshold : int
         Scatter plots with more points than this use WebGL
         (``HCLUST_WEBGL_THRESHOLD``, default 3000).
+    scatter_image_above : int
+        Scatter plots of more samples than this are drawn as an image
+        rendered on the server (datashader), recoloured on every cut and
+        re-rendered on zoom (``HCLUST_SCATTER_IMAGE_ABOVE``, default 100000).
     debug : bool
         Dash debug mode (``HCLUST_DEBUG=1``).
     redis_url : str or None
@@ -135,6 +139,7 @@ class Settings:
     session_ttl_seconds: int = 86_400
     max_upload_mb: int = 50
     webgl_threshold: int = 3000
+    scatter_image_above: int = 100_000
     debug: bool = False
     redis_url: str | None = None
     memory_budget_mb: int = field(default_factory=lambda: _half_machine_memory_mb())
@@ -196,6 +201,7 @@ class Settings:
             session_ttl_seconds=_env_int("HCLUST_SESSION_TTL", defaults.session_ttl_seconds),
             max_upload_mb=_env_int("HCLUST_MAX_UPLOAD_MB", defaults.max_upload_mb),
             webgl_threshold=_env_int("HCLUST_WEBGL_THRESHOLD", defaults.webgl_threshold),
+            scatter_image_above=_env_int("HCLUST_SCATTER_IMAGE_ABOVE", defaults.scatter_image_above, minimum=0),
             debug=os.environ.get("HCLUST_DEBUG", "") in {"1", "true", "yes"},
             redis_url=os.environ.get("REDIS_URL") or None,
             memory_budget_mb=_env_int("HCLUST_MEMORY_BUDGET_MB", defaults.memory_budget_mb),

@@ -20,6 +20,7 @@ from callbacks import (
     linkage,
     merges,
     options,
+    raster,
     session,
     zoom,
 )
@@ -47,18 +48,19 @@ def register_callbacks(app: Dash, store: SessionStore, settings: Settings, guard
     linkage.register(app, store, settings, guard)
     linkage.register_job_outcome(app, store, guard)
     cophenetic.register(app, store, settings, guard)
-    cut.register(app, store)
+    cut.register(app, store, settings)
     aids.register(app, store)
     clusters.register(app, store)
     export.register(app, store)
     zoom.register(app, store)
     address.register(app, store)
     session.register(app, store, settings)
-    merges.register(app, store)
+    merges.register(app, store, settings)
     compare.register(app, store, settings)
     display.register(app, store, settings)
     gates.register(app)
-    coloring.register(app, store)
+    coloring.register(app, store, settings)
+    raster.register(app, store, settings)
     lessons.register(app, store)
     image.register(app, store)
     heatmap.register(app, store)

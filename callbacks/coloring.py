@@ -19,10 +19,12 @@ from dash import Dash, Input, Output, State, ctx, no_update
 from dash.exceptions import PreventUpdate
 
 from callbacks.common import USER_ERRORS, error_message, patch_from
-from callbacks.render import ViewState
+from callbacks.render import ViewState, render_view, scatter_is_image
 from components import ids
 from components.lesson_panel import color_by_options
+from config import Settings
 from figures import aids as aids_fig
+from figures import raster as raster_fig
 from figures import scatter as scatter_fig
 from figures.style import N_SLOTS
 from hclust import ClusteringError, Cut
@@ -34,7 +36,7 @@ from state.session_store import DataRef, SessionStore
 TREE, TRUTH, ALGORITHM = "tree", "truth", "algorithm"
 
 
-def register(app: Dash, store: SessionStore) -> None:
+def register(app: Dash, store: SessionStore, settings: Settings) -> None:
     """Register the colouring callbacks on ``app``."""
 
     @app.callback(
@@ -45,9 +47,10 @@ def register(app: Dash, store: SessionStore) -> None:
         Input(ids.SHOW_CENTROIDS, "value"),
         Input(ids.PANEL_VIEWS["paint"], "data"),  # while not coloured by the cut (callbacks/gates.py)
         State(ids.VIEW, "data"),  # the view itself: the store above is a trigger, fed by the gate
+        State(ids.SCATTER_FRAME, "data"),  # what an image scatter shows
         prevent_initial_call=True,
     )
-    def paint_scatter(color_by, algorithm, centroids, _fed, view_data):
+    def paint_scatter(color_by, algorithm, centroids, _fed, view_data, frame):
         # One request per view change paints both the colouring and the centroids.
         view = ViewState.from_store(view_data)
         if view is None:
@@ -68,7 +71,8 @@ def register(app: Dash, store: SessionStore) -> None:
             )
         updates = painting.centroids(store, view, bool(centroids))
         if not by_tree or triggered == ids.COLOR_BY or message is not no_update:
-            updates.update(painting.colors)
+            image = scatter_is_image(store.dataset(view.ref).n_samples, settings)
+            updates.update(painting.image_updates(store, view, frame) if image else painting.colors)
         return patch_from(updates), message
 
     @app.callback(
@@ -102,6 +106,12 @@ class Painting:
     labels: np.ndarray
     slots: np.ndarray
     colors: dict
+
+    def image_updates(self, store: SessionStore, view: ViewState, frame: object) -> dict:
+        """The same painting for an image scatter: the image rendered for ``frame``, and the note."""
+        raster = render_view(store.projection(view.ref), self.labels, self.slots, view.theme, frame or {})
+        note = {path: value for path, value in self.colors.items() if path[0] == "layout"}
+        return {**raster_fig.raster_updates(raster), **note}
 
     def centroids(self, store: SessionStore, view: ViewState, on: bool) -> dict:
         """Updates of the centroid markers: each painted group's mean position in the scatter, or none."""

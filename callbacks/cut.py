@@ -31,9 +31,10 @@ from dash import ClientsideFunction, Dash, Input, Output, State, ctx
 from dash.exceptions import PreventUpdate
 
 from callbacks.common import USER_ERRORS, error_message, message, patch_from, reply_in_order
-from callbacks.render import ViewState, cluster_summary, cut_updates
+from callbacks.render import ViewState, cluster_summary, cut_updates, scatter_is_image
 from callbacks.typed_cut import box_values, kept_cut_message, read_typed, typed_text
 from components import ids
+from config import Settings
 from hclust import ClusteringError, Cut, CutRule, Tree, snap_height
 from hclust.aids import CUT_CRITERIA, MAX_INCONSISTENCY_DEPTH, inconsistency_table, max_coefficient
 from hclust.cut import INCONSISTENT, is_number, short_number_between, valid_height, valid_k
@@ -132,7 +133,7 @@ class CutRequest:
     typed: object = None
 
 
-def register(app: Dash, store: SessionStore) -> None:
+def register(app: Dash, store: SessionStore, settings: Settings) -> None:
     """Register the cut callbacks on ``app``."""
     app.clientside_callback(
         ClientsideFunction(namespace="hclust", function_name="graphCut"),
@@ -179,9 +180,12 @@ def register(app: Dash, store: SessionStore) -> None:
         Input(ids.INCONSISTENCY_DEPTH, "value"),
         State(ids.VIEW, "data"),
         State(ids.COLOR_BY, "value"),
+        State(ids.SCATTER_FRAME, "data"),
         prevent_initial_call=True,
     )
-    def move_cut(graph_cut, typed_height, typed_k, pick, criterion, threshold, depth, table_depth, view_data, color_by):
+    def move_cut(
+        graph_cut, typed_height, typed_k, pick, criterion, threshold, depth, table_depth, view_data, color_by, frame
+    ):
         view = ViewState.from_store(view_data)
         if view is None:
             raise PreventUpdate
@@ -194,7 +198,10 @@ def register(app: Dash, store: SessionStore) -> None:
             cut, new_view = apply_request(tree, view, request)
             slots = view.slots_for(cut)
             new_view = new_view.with_cut(cut, slots, new_view.criterion)
-            dendrogram, scatter = cut_updates(store, tree, new_view, cut, slots)
+            by_tree = color_by in (None, "tree")
+            # An image scatter coloured by the cut is rendered here, in the cut's reply.
+            image_frame = (frame or {}) if by_tree and scatter_is_image(tree.n_samples, settings) else None
+            dendrogram, scatter = cut_updates(store, tree, new_view, cut, slots, image_frame)
         except USER_ERRORS as error:
             if isinstance(error, ClusteringError) and request.source in ("height", "k"):
                 # A typed value the cut cannot use: the cut stays, and the box shows it again.
@@ -208,7 +215,7 @@ def register(app: Dash, store: SessionStore) -> None:
             "view": new_view.to_store(),
             "message": cut_message(request, view, new_view, cut),
         }
-        if color_by in (None, "tree"):
+        if by_tree:
             # Colored by anything else, the scatter is left alone: callbacks/coloring.py repaints it.
             values["scatter"] = patch_from(scatter)
         return reply_in_order(CUT_OUTPUTS, values, "cut")

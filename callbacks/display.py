@@ -52,9 +52,10 @@ def register(app: Dash, store: SessionStore, settings: Settings) -> None:
         *RESTYLE_OUTPUTS.values(),
         Input(ids.DISPLAY, "data"),
         State(ids.VIEW, "data"),
+        State(ids.SCATTER_FRAME, "data"),
         prevent_initial_call=True,
     )
-    def restyle(display, view_data):
+    def restyle(display, view_data, frame):
         view = ViewState.from_store(view_data)
         present, dark = display_of(display)
         if view is None or (view.present, view.dark) == (present, dark):
@@ -63,7 +64,7 @@ def register(app: Dash, store: SessionStore, settings: Settings) -> None:
         try:
             tree = store.tree(styled.ref, styled.method, styled.metric)
             cut = styled.cut_rule.apply(tree)
-            dendrogram, scatter, _ = full_figures(store, styled, cut, styled.slots_for(cut), settings.webgl_threshold)
+            dendrogram, scatter, _ = full_figures(store, styled, cut, styled.slots_for(cut), settings, frame)
         except USER_ERRORS as error:
             return reply_in_order(RESTYLE_OUTPUTS, {"message": error_message(error)}, "restyle")
         return reply_in_order(

@@ -12,15 +12,16 @@ view's own colors back.
 
 from __future__ import annotations
 
-from dash import Dash, Input, Output, State, ctx
+from dash import Dash, Input, Output, State, ctx, html
 from dash.exceptions import PreventUpdate
 
 from callbacks.clusters import cluster_view, shown_geometry
 from callbacks.coloring import scatter_coloring
 from callbacks.common import USER_ERRORS, error_message, patch_from, reply_in_order
-from callbacks.render import ViewState, cut_updates
+from callbacks.render import ViewState, cut_updates, scatter_is_image
 from components import ids
 from components.merge_panel import intro, merge_info, slider_marks, top_merges_table
+from config import Settings
 from figures import merges as merges_fig
 from hclust.merges import (
     CONTRACTED,
@@ -99,7 +100,8 @@ function (figure, view, on, player) {{
     const fired = window.dash_clientside.callback_context.triggered.map((t) => t.prop_id.split(".")[0]);
     if (!Array.isArray(on) || !on.length || fired.includes("{ids.VIEW}")) {{ return noUpdate; }}
     const trace = figure && figure.data && figure.data[0];
-    if (!trace || (trace.marker && trace.marker.cmin === {merges_fig.PLAYER_CMIN})) {{ return noUpdate; }}
+    if (!trace || trace.type === "image") {{ return noUpdate; }}  // the player leaves an image scatter alone
+    if (trace.marker && trace.marker.cmin === {merges_fig.PLAYER_CMIN}) {{ return noUpdate; }}
     return Object.assign({{}}, player, {{repaint: Date.now()}});
 }}
 """
@@ -125,7 +127,7 @@ function (last) {{
 """
 
 
-def register(app: Dash, store: SessionStore) -> None:
+def register(app: Dash, store: SessionStore, settings: Settings) -> None:
     """Register the merge player's callbacks on ``app``."""
     app.clientside_callback(
         TRANSPORT,
@@ -200,9 +202,12 @@ def register(app: Dash, store: SessionStore) -> None:
             elif not on and ctx.triggered_id != ids.MERGE_ON:
                 raise PreventUpdate  # the player is off: nothing of it is on screen
             if on:
-                values.update(step_values(store, view, step))
+                values.update(step_values(store, view, step, image_scatter(store, view, settings)))
             elif ctx.triggered_id == ids.MERGE_ON:
-                values.update(restore_values(store, view, color_by, algorithm))
+                if not image_scatter(store, view, settings):  # the player left an image scatter alone
+                    values.update(restore_values(store, view, color_by, algorithm))
+                else:
+                    values["info"] = intro()
         except USER_ERRORS as error:
             return reply_in_order(MERGE_OUTPUTS, {"info": error_message(error)}, "merge player")
         return reply_in_order(MERGE_OUTPUTS, values, "merge player")
@@ -239,8 +244,17 @@ def new_tree_values(store: SessionStore, view: ViewState, wanted=None) -> dict:
     }
 
 
-def step_values(store: SessionStore, view: ViewState, step) -> dict:
-    """The scatter, dendrogram and info at merge ``step`` of the view's tree (raises ClusteringError for a bad step)."""
+def image_scatter(store: SessionStore, view: ViewState, settings: Settings) -> bool:
+    """True when the view's scatter is an image (``callbacks/raster.py``): the player marks the dendrogram only."""
+    return scatter_is_image(store.dataset(view.ref).n_samples, settings)
+
+
+def step_values(store: SessionStore, view: ViewState, step, image: bool = False) -> dict:
+    """The scatter, dendrogram and info at merge ``step`` of the view's tree (raises ClusteringError for a bad step).
+
+    With an ``image`` scatter, whose points cannot be marked one by one, only
+    the dendrogram is marked, and the info says so.
+    """
     tree = store.tree(view.ref, view.method, view.metric)
     dataset = store.dataset(view.ref)
     geometry = shown_geometry(store, view)
@@ -249,18 +263,21 @@ def step_values(store: SessionStore, view: ViewState, step) -> dict:
     projection = store.projection(view.ref)
     # The figures' theme (light, dark, projector), where the view has one.
     style = merges_fig.MarkStyle.of(getattr(view, "theme", None))
+    info = merge_info(
+        merge,
+        merge_words(merge, dataset.sample_label),
+        where_words(location, geometry),
+        index_hint(merge),
+        row_words(merge),
+    )
+    values = {"dendrogram": patch_from(merges_fig.dendrogram_updates(merge, location, geometry, style))}
+    if image:
+        note = html.P(
+            f"With {dataset.n_samples:,} samples the scatter is an image: the merge is marked on the dendrogram."
+        )
+        return {**values, "info": html.Div([info, note])}
     scatter = merges_fig.scatter_updates(merge, projection.x, projection.y, dataset.sample_names is not None, style)
-    return {
-        "scatter": patch_from(scatter),
-        "dendrogram": patch_from(merges_fig.dendrogram_updates(merge, location, geometry, style)),
-        "info": merge_info(
-            merge,
-            merge_words(merge, dataset.sample_label),
-            where_words(location, geometry),
-            index_hint(merge),
-            row_words(merge),
-        ),
-    }
+    return {**values, "scatter": patch_from(scatter), "info": info}
 
 
 def where_words(location, geometry) -> str:

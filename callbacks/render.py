@@ -9,12 +9,14 @@ import numpy as np
 from dash import html
 
 from components.clusters_panel import cluster_swatch
+from config import Settings
 from figures import aids as aids_fig
 from figures import dendrogram as dendrogram_fig
+from figures import raster as raster_fig
 from figures import scatter as scatter_fig
 from figures.style import N_SLOTS
 from figures.theme import Theme, theme_for
-from hclust import Cut, Tree, color_links
+from hclust import Cut, Projection, Tree, color_links
 from hclust.colors import assign_color_slots, remembered_slots
 from hclust.cut import DEFAULT_INCONSISTENCY_DEPTH, DEFAULT_INCONSISTENCY_T, DISTANCE, INCONSISTENT, CutRule
 from state.session_store import DataRef, SessionStore
@@ -139,21 +141,34 @@ class ViewState:
         return assign_color_slots(cut.roots, previous, N_SLOTS)
 
 
-def full_figures(store: SessionStore, view: ViewState, cut: Cut, slots: np.ndarray, webgl_threshold: int):
+def full_figures(
+    store: SessionStore, view: ViewState, cut: Cut, slots: np.ndarray, settings: Settings, frame: object = None
+):
     """Both figures, drawn from scratch for a new tree or dataset.
+
+    Beyond ``settings.scatter_image_above`` samples the scatter is an image
+    (:mod:`callbacks.raster`) of ``frame``, the plot area the page reported
+    (None: the whole data).
 
     Returns
     -------
-    tuple of (dendrogram figure, scatter figure, projection description)
+    tuple of (dendrogram figure, scatter figure, the scatter's caption)
     """
     projection = store.projection(view.ref)
     dataset = store.dataset(view.ref)
+    if scatter_is_image(dataset.n_samples, settings):
+        raster = render_view(projection, cut.labels, slots, view.theme, frame)
+        # A new tree shows the whole data again (its image is of the whole data).
+        revision = f"{view.data}/{view.method}/{view.metric}/{view.tree_mode}"
+        scatter = raster_fig.raster_figure(projection, raster, revision=revision, theme=view.theme)
+        caption = f"{projection.description}. {raster.describe(dataset.n_samples)}"
+        return dendrogram_figure_for(store, view, cut, slots), scatter, caption
     scatter = scatter_fig.scatter_figure(
         projection,
         cut,
         slots,
         dataset.sample_names,
-        webgl=dataset.n_samples > webgl_threshold,
+        webgl=dataset.n_samples > settings.webgl_threshold,
         revision=view.data,
         theme=view.theme,
     )
@@ -181,14 +196,39 @@ def dendrogram_figure_for(store: SessionStore, view: ViewState, cut: Cut, slots:
     return dendrogram
 
 
-def cut_updates(store: SessionStore, tree: Tree, view: ViewState, cut: Cut, slots: np.ndarray) -> tuple[dict, dict]:
+def cut_updates(
+    store: SessionStore, tree: Tree, view: ViewState, cut: Cut, slots: np.ndarray, image_frame: object = None
+) -> tuple[dict, dict]:
     """The dendrogram and scatter updates for a new cut of the view's tree (no figure is built).
 
-    The caller passes the tree it already read, so the hot path unpickles it once.
+    The caller passes the tree it already read, so the hot path unpickles it
+    once, and ``image_frame`` when the scatter is an image: the plot area
+    the page reported (a dict, or None for the whole data), which the image
+    is rendered for.
     """
     geometry = store.geometry(view.ref, view.method, view.metric, view.p, view.zoom_root)
     dendrogram = dendrogram_fig.cut_updates(geometry, color_links(tree, geometry, cut), slots, cut.height, view.theme)
-    return {**dendrogram, **criterion_updates(view)}, scatter_fig.cut_updates(cut, slots, view.theme)
+    dendrogram = {**dendrogram, **criterion_updates(view)}
+    if image_frame is not None:
+        raster = render_view(store.projection(view.ref), cut.labels, slots, view.theme, image_frame)
+        return dendrogram, raster_fig.raster_updates(raster)
+    return dendrogram, scatter_fig.cut_updates(cut, slots, view.theme)
+
+
+def scatter_is_image(n_samples: int, settings: Settings) -> bool:
+    """The one rule for how the scatter is drawn: as an image beyond ``HCLUST_SCATTER_IMAGE_ABOVE`` samples."""
+    return n_samples > settings.scatter_image_above
+
+
+def render_view(
+    projection: Projection, labels: np.ndarray, slots: np.ndarray, theme: Theme, frame: object
+) -> raster_fig.Raster:
+    """The scatter's image: samples painted by ``labels`` (ids 1..k in ``slots``' colours, 0 grey) in ``frame``.
+
+    ``frame`` is the plot area as the page reported it (``{}`` or None: the whole data).
+    """
+    paint, colors = raster_fig.paint_of(labels, slots, theme)
+    return raster_fig.render(projection, paint, colors, raster_fig.Frame.from_store(frame, projection))
 
 
 def criterion_updates(view: ViewState) -> dict:

@@ -46,6 +46,7 @@ VIEW_OUTPUTS = {
     "pending": Output(ids.PENDING, "data", allow_duplicate=True),
     "selection": Output(ids.SELECTION, "data", allow_duplicate=True),
     "traits": Output(ids.DATA_TRAITS, "data", allow_duplicate=True),
+    "frame": Output(ids.SCATTER_FRAME, "data", allow_duplicate=True),
 }
 """What showing a tree updates; the tree callback adds the job store (``callbacks/linkage.py``)."""
 
@@ -171,7 +172,7 @@ def show(store: SessionStore, settings: Settings, view: ViewState, previous_view
         slots = (previous if view.same_tree_as(previous) else view).slots_for(cut)
         pending_after = still_pending(pending, ref)
     view = view.with_cut(cut, slots)
-    dendrogram, scatter, caption = full_figures(store, view, cut, slots, settings.webgl_threshold)
+    dendrogram, scatter, caption = full_figures(store, view, cut, slots, settings)
     notes = dataset.notes if new_data or wanted is not None else ()
     if wanted is not None or waits_on(pending, ref):
         problems = [*pending.get("problems", ()), *problems]  # what the opened address could not use
@@ -197,6 +198,7 @@ def show(store: SessionStore, settings: Settings, view: ViewState, previous_view
         "pending": pending_after,
         "selection": selection,
         "traits": {"classes": dataset.classes is not None, "image": dataset.image is not None},
+        "frame": None,  # a new scatter shows the whole data
     }
 
 

@@ -113,7 +113,17 @@ def scatter_figure(
         hovertemplate=f"<b>{hover_name}</b><br>cluster %{{marker.color}}<extra></extra>",
         name="samples",
     )
-    centroids = go.Scatter(
+    figure = go.Figure([trace, centroid_trace(theme)])
+    lay_out(figure, projection, revision, theme)
+    figure_dict = figure.to_dict()
+    for path, value in cut_updates(cut, cluster_slots, theme).items():
+        _set(figure_dict, path, value)
+    return go.Figure(figure_dict, skip_invalid=False)
+
+
+def centroid_trace(theme: Theme) -> go.Scatter:
+    """The centroid markers' trace (:data:`CENTROID_TRACE`), empty until they are asked for."""
+    return go.Scatter(
         x=[],
         y=[],
         mode="markers",
@@ -121,7 +131,10 @@ def scatter_figure(
         hovertemplate="<b>%{text}</b><extra></extra>",
         name="centroids",
     )
-    figure = go.Figure([trace, centroids])
+
+
+def lay_out(figure: go.Figure, projection: Projection, revision: str, theme: Theme) -> None:
+    """The scatter's layout and axes, as points or as an image: titles from the projection, equal scale if it says."""
     figure.update_layout(
         theme.layout(
             margin={"l": 70, "r": 20, "t": 20, "b": 60}, uirevision=revision, hovermode="closest", showlegend=False
@@ -134,10 +147,6 @@ def scatter_figure(
     if projection.equal_scale:
         # Same units on both axes: one unit as long across as up (the moons are not stretched).
         figure.update_yaxes(scaleanchor="x", scaleratio=1)
-    figure_dict = figure.to_dict()
-    for path, value in cut_updates(cut, cluster_slots, theme).items():
-        _set(figure_dict, path, value)
-    return go.Figure(figure_dict, skip_invalid=False)
 
 
 def cut_updates(cut: Cut, cluster_slots: np.ndarray, theme: Theme = LIGHT) -> FigureUpdates:
