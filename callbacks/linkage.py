@@ -18,16 +18,14 @@ from callbacks.address import pending_for
 from callbacks.common import USER_ERRORS, error_message, message, reply_in_order
 from callbacks.data import PANEL_OUTPUTS, panel_of
 from callbacks.display import display_of
+from callbacks.estimates import check_estimate
 from callbacks.render import ViewState
 from callbacks.show import VIEW_OUTPUTS, failed, read_annotate_above, read_truncate_p, show, view_reply
 from components import ids
 from config import Settings
-from hclust import ClusteringError, validate_choice
-from hclust.estimate import Estimate, describe, estimate_tree
-from hclust.mst import MST_ENGINE
-from hclust.options import EUCLIDEAN
+from hclust.estimate import describe
 from state.job_guard import JobGuard
-from state.session_store import EXACT, TREE_MODES, DataRef, SessionExpiredError, SessionStore
+from state.session_store import EXACT, DataRef, SessionExpiredError, SessionStore
 
 FASTER = "an approximate tree (under Linkage) is much faster on large data."
 CANCELLED = (
@@ -254,47 +252,6 @@ def _requested_view(ref: DataRef, method, metric, p, annotate_above, tree_mode, 
     requested = replace(previous, **fields)
     # A zoomed branch belongs to its tree: a new tree starts from the whole view.
     return replace(requested, zoom_root=previous.zoom_root if requested.same_tree_as(previous) else None)
-
-
-def check_estimate(
-    store: SessionStore, ref: DataRef, method: str, metric: str, tree_mode: str, settings: Settings
-) -> Estimate:
-    """Refuse, before starting, a tree that would not fit in the memory budget."""
-    dataset = store.dataset(ref)
-    if not dataset.is_distance_matrix:
-        validate_choice(method, metric)
-    n, represented = dataset.n_samples, 0
-    if tree_mode != EXACT:
-        _, representatives = TREE_MODES[tree_mode]
-        n, represented = min(n, representatives), n
-    coph = settings.cophenetic_budget_seconds
-    estimate = estimate_tree(
-        n, dataset.n_features, method, metric, representatives_of=represented, cophenetic_seconds=coph
-    )
-    budget = settings.memory_budget_mb * 1_000_000
-    if estimate.peak_bytes > budget:
-        raise ClusteringError(
-            f"an exact {method} tree of {n:,} samples would need {describe(estimate)} "
-            f"({estimate.engine}), over this server's memory budget of {budget / 1e9:.1f} GB. "
-            + ways_out(n, dataset.n_features, has_coordinates=not dataset.is_distance_matrix)
-        )
-    return estimate
-
-
-def ways_out(n: int, d: int, has_coordinates: bool) -> str:
-    """What to choose instead of an exact tree over the memory budget (the refusal's last sentence)."""
-    single = estimate_tree(n, d, "single", EUCLIDEAN)
-    if not has_coordinates or single.engine != MST_ENGINE:
-        return (
-            "Choose an approximate tree under Linkage, or ward or single linkage with the euclidean "
-            "metric (they need no distance matrix)"
-        )
-    ward = estimate_tree(n, d, "ward", EUCLIDEAN)
-    return (
-        "Choose an approximate tree under Linkage, or single linkage with the euclidean metric: the one exact "
-        f"method built for this size (a minimum spanning tree, no distance matrix: {describe(single)} here). "
-        f"ward with the euclidean metric needs no distance matrix either, but takes {describe(ward)} here"
-    )
 
 
 def _name_of(store: SessionStore, ref: DataRef | None) -> str:
