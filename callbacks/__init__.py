@@ -5,6 +5,7 @@ from dash import Dash
 from callbacks import (
     address,
     aids,
+    ask,
     clusters,
     coloring,
     compare,
@@ -46,6 +47,7 @@ def register_callbacks(app: Dash, store: SessionStore, settings: Settings, guard
     options.register(app)
     linkage.register(app, store, settings, guard)
     linkage.register_job_outcome(app, store, guard)
+    ask.register(app, store, settings)
     cophenetic.register(app, store, settings, guard)
     cut.register(app, store)
     aids.register(app, store)
