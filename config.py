@@ -97,6 +97,15 @@ class Settings:
     background_after_seconds : float
         Trees estimated to take longer run as background jobs with a progress
         bar and a cancel button (``HCLUST_BACKGROUND_AFTER``, default 1).
+    ask_above_seconds : float
+        Trees estimated to take longer are not started without asking: the
+        page shows the estimate and offers to start it, to use the
+        approximate tree or, where it applies, single linkage
+        (``HCLUST_ASK_ABOVE_SECONDS``, default 60). See :meth:`asks_first`.
+    ask_above_memory_fraction : float
+        Likewise for trees estimated to need more than this share of
+        :attr:`memory_budget_mb` (0.25: a quarter; trees over the whole
+        budget are refused).
     cophenetic_exact_seconds : float or None
         A tree's cophenetic correlation is exact when that is estimated to
         take at most this long; beyond it, it is estimated from random pairs
@@ -144,6 +153,8 @@ class Settings:
     redis_url: str | None = None
     memory_budget_mb: int = field(default_factory=lambda: _half_machine_memory_mb())
     background_after_seconds: float = 1.0
+    ask_above_seconds: float = 60.0
+    ask_above_memory_fraction: float = 0.25
     cophenetic_exact_seconds: float | None = None
     job_expire_seconds: int = 3600
     job_limit: int = field(default_factory=lambda: max(1, len(os.sched_getaffinity(0))))
@@ -173,6 +184,15 @@ class Settings:
         if self.cophenetic_exact_seconds is None:
             return self.background_after_seconds
         return self.cophenetic_exact_seconds
+
+    @property
+    def ask_above_bytes(self) -> int:
+        """Trees estimated to need more memory than this are not started without asking."""
+        return int(self.memory_budget_mb * 1_000_000 * self.ask_above_memory_fraction)
+
+    def asks_first(self, seconds: float, peak_bytes: int) -> bool:
+        """True when a tree of this estimate is not started without asking (the one rule for every path)."""
+        return seconds > self.ask_above_seconds or peak_bytes > self.ask_above_bytes
 
     @property
     def max_upload_bytes(self) -> int:
@@ -209,6 +229,9 @@ class Settings:
                 os.environ.get("HCLUST_BACKGROUND_AFTER", defaults.background_after_seconds)
             ),
             cophenetic_exact_seconds=_env_seconds("HCLUST_COPHENETIC_EXACT_SECONDS"),
+            ask_above_seconds=_env_number(
+                "HCLUST_ASK_ABOVE_SECONDS", defaults.ask_above_seconds, float, "a number of seconds", 0
+            ),
             workers=_env_int("HCLUST_WORKERS", defaults.workers, minimum=1),
             job_limit=_env_int("HCLUST_JOBS", defaults.job_limit, minimum=1),
             session_quota_mb=_env_int("HCLUST_SESSION_QUOTA_MB", defaults.session_quota_mb, minimum=1),

@@ -5,6 +5,7 @@ from dash import Dash
 from callbacks import (
     address,
     aids,
+    ask,
     clusters,
     coloring,
     compare,
@@ -47,6 +48,7 @@ def register_callbacks(app: Dash, store: SessionStore, settings: Settings, guard
     options.register(app)
     linkage.register(app, store, settings, guard)
     linkage.register_job_outcome(app, store, guard)
+    ask.register(app, store, settings)
     cophenetic.register(app, store, settings, guard)
     cut.register(app, store, settings)
     aids.register(app, store)

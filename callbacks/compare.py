@@ -14,7 +14,7 @@ from dash import Dash, Input, Output, State
 from dash.exceptions import PreventUpdate
 
 from callbacks.common import USER_ERRORS, error_message, message, reply_in_order
-from callbacks.linkage import check_estimate  # the main view's estimate and memory rule: both refuse alike
+from callbacks.estimates import check_estimate  # the main view's estimate and memory rule: both refuse alike
 from callbacks.render import ViewState, cluster_summary
 from callbacks.show import cophenetic_text
 from components import ids

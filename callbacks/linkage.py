@@ -1,5 +1,8 @@
 """Callbacks for the linkage choice: build the tree the controls ask for, quickly or as a background job.
 
+Every tree the page starts (a method or metric change, new data, an opened
+address or session) starts here, so the rule for asking first before a long
+wait applies to all of them (:func:`wait_or_ask`, ``callbacks/ask.py``).
 What showing a tree sets is ``callbacks/show.py``'s. Showing the view that
 is already on screen does nothing (the controls a cancel or an opened
 address writes trigger this callback too), except that it stops a job
@@ -15,45 +18,47 @@ from dash import Dash, Input, Output, State, ctx, html
 from dash.exceptions import PreventUpdate
 
 from callbacks.address import pending_for
+from callbacks.ask import answers_new_data, question_for
 from callbacks.common import USER_ERRORS, error_message, message, reply_in_order
 from callbacks.data import PANEL_OUTPUTS, panel_of
 from callbacks.display import display_of
+from callbacks.estimates import check_estimate
 from callbacks.render import ViewState
 from callbacks.show import VIEW_OUTPUTS, failed, read_annotate_above, read_truncate_p, show, view_reply
 from components import ids
 from config import Settings
-from hclust import ClusteringError, validate_choice
-from hclust.estimate import Estimate, describe, estimate_tree
-from hclust.mst import MST_ENGINE
-from hclust.options import EUCLIDEAN
+from hclust.estimate import describe
 from state.job_guard import JobGuard
-from state.session_store import EXACT, TREE_MODES, DataRef, SessionExpiredError, SessionStore
+from state.session_store import EXACT, DataRef, SessionExpiredError, SessionStore
 
 FASTER = "an approximate tree (under Linkage) is much faster on large data."
+# The first word says what happened: a cancelled job, or a question answered "keep the current view" (callbacks/ask.py).
+CANCELLED_LEAD, NOT_STARTED_LEAD = "Cancelled", "Not started"
 CANCELLED = (
-    "Cancelled: the new tree was not built, so the previous result is kept "
+    "{lead}: the new tree was not built, so the previous result is kept "
     "({method} linkage, {metric} metric). To build it, choose it again; " + FASTER
 )
 CANCELLED_DATA = (
-    "Cancelled: {pending} was not loaded (its tree was not built), so the previous data is kept: '{shown}' "
+    "{lead}: {pending} was not loaded (its tree was not built), so the previous data is kept: '{shown}' "
     "with its columns and options, {method} linkage and the {metric} metric. To cluster {pending}, "
     "load it again; " + FASTER
 )
 CANCELLED_CHOICES = (
-    "Cancelled: the new choices for '{shown}' were not used (their tree was not built), so the previous "
+    "{lead}: the new choices for '{shown}' were not used (their tree was not built), so the previous "
     "ones are kept, with {method} linkage and the {metric} metric. To use them, choose them again; " + FASTER
 )
 
-TREE_OUTPUTS = {**VIEW_OUTPUTS, "job": Output(ids.TREE_JOB, "data")}
+TREE_OUTPUTS = {**VIEW_OUTPUTS, "job": Output(ids.TREE_JOB, "data"), "ask": Output(ids.ASK, "data")}
 
-# What a cancel writes back: the data panel, the linkage choices of the view on
-# screen and the message.
+# What a cancel (or dismissing the question) writes back: the data panel, the linkage
+# choices of the view on screen, the message, and no open question.
 RESTORE_OUTPUTS = {
     **PANEL_OUTPUTS,
     "method": Output(ids.METHOD, "value"),
     "metric": Output(ids.METRIC, "value"),
     "tree_mode": Output(ids.TREE_MODE, "value", allow_duplicate=True),
     "message": Output(ids.MESSAGE, "children", allow_duplicate=True),
+    "ask": Output(ids.ASK, "data", allow_duplicate=True),
 }
 
 
@@ -67,11 +72,11 @@ def restore_reply(**values) -> tuple:
     return reply_in_order(RESTORE_OUTPUTS, values, "cancel")
 
 
-def cancelled_note(pending: str, shown: str, method: str, metric: str) -> str:
+def cancelled_note(pending: str, shown: str, method: str, metric: str, lead: str = CANCELLED_LEAD) -> str:
     """The message after cancelling the tree of other data (``pending``): what is kept, and how to retry."""
     if pending == shown:
-        return CANCELLED_CHOICES.format(shown=shown, method=method, metric=metric)
-    return CANCELLED_DATA.format(pending=pending, shown=shown, method=method, metric=metric)
+        return CANCELLED_CHOICES.format(lead=lead, shown=shown, method=method, metric=metric)
+    return CANCELLED_DATA.format(lead=lead, pending=pending, shown=shown, method=method, metric=metric)
 
 
 def register(app: Dash, store: SessionStore, settings: Settings, guard: JobGuard) -> None:
@@ -89,41 +94,38 @@ def register(app: Dash, store: SessionStore, settings: Settings, guard: JobGuard
         State(ids.JOB_BOX, "hidden"),
         State(ids.PENDING, "data"),
         State(ids.DISPLAY, "data"),
+        State(ids.ASK, "data"),
         prevent_initial_call="initial_duplicate",
     )
     def show_tree(
-        data_ref, method, metric, p, annotate_above, tree_mode, previous_view, no_job_running, pending, display
+        data_ref, method, metric, p, annotate_above, tree_mode, previous_view, no_job_running, pending, display, asked
     ):
         ref = DataRef.from_store(data_ref)
         if ref is None:
             raise PreventUpdate  # no dataset yet
-        new_data = f"{ids.DATA_REF}.data" in ctx.triggered_prop_ids
+        # An answered question (callbacks/ask.py) about new data still owes its reading notes.
+        new_data = f"{ids.DATA_REF}.data" in ctx.triggered_prop_ids or answers_new_data(asked, ref)
         # A quick result makes a running job stale: clearing the job cancels it.
         # Otherwise leave the job store alone (every change would start a job process).
         stop_job = {} if no_job_running in (True, None) else {"job": None}
+        closed = {"ask": None} if asked else {}  # any reply answers or overtakes an open question
         try:
             view = _requested_view(ref, method, metric, p, annotate_above, tree_mode, previous_view)
             view = replace(view, **dict(zip(("present", "dark"), display_of(display))))
             if view == ViewState.from_store(previous_view) and pending_for(pending, ref) is None:
-                if stop_job:
-                    return tree_reply(**stop_job)
+                if stop_job or closed:
+                    return tree_reply(**stop_job, **closed)
                 raise PreventUpdate  # this view is on screen already
+            if not store.has_tree(ref, method, metric, view.tree_mode):
+                job = {"view": view.to_store(), "previous": previous_view, "new_data": new_data, "pending": pending}
+                waiting = wait_or_ask(store, settings, view, job)
+                if waiting:
+                    return tree_reply(**{**stop_job, **closed, **waiting})
             store.set_tree_mode(ref, view.tree_mode)
-            if not store.has_tree(ref, method, metric):
-                estimate = check_estimate(store, ref, method, metric, view.tree_mode, settings)
-                if estimate.seconds > settings.background_after_seconds:
-                    job = {
-                        "view": view.to_store(),
-                        "previous": previous_view,
-                        "new_data": new_data,
-                        "pending": pending,
-                        "estimate": describe(estimate),
-                    }
-                    return tree_reply(job=job)
             outputs = show(store, settings, view, previous_view, new_data, pending)
         except USER_ERRORS as error:
-            return tree_reply(**failed(error))  # everything stays on screen as it was
-        return tree_reply(**outputs, **stop_job)
+            return tree_reply(**failed(error), **closed)  # everything stays on screen as it was
+        return tree_reply(**outputs, **stop_job, **closed)
 
     @app.callback(
         *VIEW_OUTPUTS.values(),
@@ -159,28 +161,32 @@ def register(app: Dash, store: SessionStore, settings: Settings, guard: JobGuard
     @app.callback(
         *RESTORE_OUTPUTS.values(),
         Input(ids.JOB_CANCEL, "n_clicks"),
+        Input(ids.ASK_DISMISS, "n_clicks"),
         State(ids.VIEW, "data"),
         State(ids.DATA_REF, "data"),
         prevent_initial_call=True,
     )
-    def restore_after_cancel(_, view_data, data_ref):
+    def restore_after_cancel(_cancel, _dismiss, view_data, data_ref):
         # Back to the tree on screen (VIEW): its linkage choices and, if the cancelled
-        # job was for other data (DATA_REF), its dataset and the whole data panel.
+        # job (or the question) was for other data (DATA_REF), its dataset and the whole data panel.
+        lead = NOT_STARTED_LEAD if ctx.triggered_id == ids.ASK_DISMISS else CANCELLED_LEAD
         view = ViewState.from_store(view_data)
         if view is None:
+            if lead == NOT_STARTED_LEAD:
+                return restore_reply(ask=None)  # asked before the first tree: there is nothing to put back
             raise PreventUpdate
         linkage = {"method": view.method, "metric": view.metric, "tree_mode": view.tree_mode}
         pending = DataRef.from_store(data_ref)
         if pending == view.ref:  # the job was for another tree of the data on screen
-            return restore_reply(**linkage, message=message(CANCELLED.format(**linkage)))
+            return restore_reply(**linkage, message=message(CANCELLED.format(lead=lead, **linkage)), ask=None)
         try:
             panel = panel_of(store, view.ref)
             shown = store.dataset(view.ref).name
         except USER_ERRORS as error:
             # The panel keeps describing the pending data, which stays loaded.
-            return restore_reply(message=error_message(error, "Cancelled, but the previous data is gone: "))
-        note = cancelled_note(_name_of(store, pending), shown, view.method, view.metric)
-        return restore_reply(data_ref=view.ref.to_store(), **panel, **linkage, message=message(note))
+            return restore_reply(message=error_message(error, f"{lead}, but the previous data is gone: "), ask=None)
+        note = cancelled_note(_name_of(store, pending), shown, view.method, view.metric, lead)
+        return restore_reply(data_ref=view.ref.to_store(), **panel, **linkage, message=message(note), ask=None)
 
 
 JOB_FAILED = (
@@ -237,6 +243,26 @@ def job_name(view: ViewState) -> str:
     return f"{view.data}/{view.method}/{view.metric}/{view.tree_mode}"
 
 
+def wait_or_ask(store: SessionStore, settings: Settings, view: ViewState, job: dict) -> dict:
+    """How a tree that is not built yet starts, by :data:`TREE_OUTPUTS` name.
+
+    ``{"ask": question}`` when its estimate passes the rule of
+    :meth:`config.Settings.asks_first` (the tree mode stays as it is: the
+    view on screen keeps its trees); else ``{"job": job}`` when it takes
+    longer than ``background_after_seconds``; else ``{}``, to build it now.
+    Raises ClusteringError over the memory budget.
+    """
+    estimate = check_estimate(store, view.ref, view.method, view.metric, view.tree_mode, settings)
+    job = {**job, "estimate": describe(estimate)}
+    question = question_for(store, settings, view, estimate, job)
+    if question is not None:
+        return {"ask": question}
+    if estimate.seconds <= settings.background_after_seconds:
+        return {}
+    store.set_tree_mode(view.ref, view.tree_mode)  # the job builds its tree in this mode
+    return {"job": job}
+
+
 def _requested_view(ref: DataRef, method, metric, p, annotate_above, tree_mode, previous_view) -> ViewState:
     """The view the inputs ask for, carrying over the previous view's other settings."""
     previous = ViewState.from_store(previous_view)
@@ -254,47 +280,6 @@ def _requested_view(ref: DataRef, method, metric, p, annotate_above, tree_mode, 
     requested = replace(previous, **fields)
     # A zoomed branch belongs to its tree: a new tree starts from the whole view.
     return replace(requested, zoom_root=previous.zoom_root if requested.same_tree_as(previous) else None)
-
-
-def check_estimate(
-    store: SessionStore, ref: DataRef, method: str, metric: str, tree_mode: str, settings: Settings
-) -> Estimate:
-    """Refuse, before starting, a tree that would not fit in the memory budget."""
-    dataset = store.dataset(ref)
-    if not dataset.is_distance_matrix:
-        validate_choice(method, metric)
-    n, represented = dataset.n_samples, 0
-    if tree_mode != EXACT:
-        _, representatives = TREE_MODES[tree_mode]
-        n, represented = min(n, representatives), n
-    coph = settings.cophenetic_budget_seconds
-    estimate = estimate_tree(
-        n, dataset.n_features, method, metric, representatives_of=represented, cophenetic_seconds=coph
-    )
-    budget = settings.memory_budget_mb * 1_000_000
-    if estimate.peak_bytes > budget:
-        raise ClusteringError(
-            f"an exact {method} tree of {n:,} samples would need {describe(estimate)} "
-            f"({estimate.engine}), over this server's memory budget of {budget / 1e9:.1f} GB. "
-            + ways_out(n, dataset.n_features, has_coordinates=not dataset.is_distance_matrix)
-        )
-    return estimate
-
-
-def ways_out(n: int, d: int, has_coordinates: bool) -> str:
-    """What to choose instead of an exact tree over the memory budget (the refusal's last sentence)."""
-    single = estimate_tree(n, d, "single", EUCLIDEAN)
-    if not has_coordinates or single.engine != MST_ENGINE:
-        return (
-            "Choose an approximate tree under Linkage, or ward or single linkage with the euclidean "
-            "metric (they need no distance matrix)"
-        )
-    ward = estimate_tree(n, d, "ward", EUCLIDEAN)
-    return (
-        "Choose an approximate tree under Linkage, or single linkage with the euclidean metric: the one exact "
-        f"method built for this size (a minimum spanning tree, no distance matrix: {describe(single)} here). "
-        f"ward with the euclidean metric needs no distance matrix either, but takes {describe(ward)} here"
-    )
 
 
 def _name_of(store: SessionStore, ref: DataRef | None) -> str:

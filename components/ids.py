@@ -194,3 +194,12 @@ COPHENETIC_PROGRESS = "cophenetic-progress"
 COPHENETIC_STATUS = "cophenetic-status"
 COPHENETIC_CANCEL = "cophenetic-cancel"
 COPHENETIC_RESULT = "cophenetic-result-store"
+
+# Issue 12: ask before a long wait (internal).
+ASK = "ask-store"  # the tree waiting for an answer: its job, estimate and the other choices (callbacks/ask.py)
+ASK_BOX = "ask-box"
+ASK_TEXT = "ask-text"
+ASK_START = "ask-start"
+ASK_APPROXIMATE = "ask-approximate"
+ASK_SINGLE = "ask-single"
+ASK_DISMISS = "ask-dismiss"

@@ -8,6 +8,7 @@ from dash import dcc, html
 
 from components import ids
 from components.aids_panel import aids_panel, criterion_controls
+from components.ask_panel import ask_panel
 from components.clusters_panel import clusters_panel
 from components.compare_panel import compare_panel
 from components.cophenetic import cophenetic_estimate, cophenetic_value
@@ -53,6 +54,7 @@ def build_layout(max_upload_mb: int, session_id: str | None = None) -> html.Div:
             dcc.Store(id=ids.GRAPH_CUT),
             dcc.Store(id=ids.NODE_PICK),
             dcc.Store(id=ids.TREE_JOB),
+            dcc.Store(id=ids.ASK),
             dcc.Store(id=ids.ZOOM),
             *[
                 dcc.Store(id=store)
@@ -74,7 +76,9 @@ def build_layout(max_upload_mb: int, session_id: str | None = None) -> html.Div:
                         className="main",
                         children=[
                             # The stage: what a projector shows on one screen in presentation mode.
-                            html.Div(className="stage", children=[results_strip(), job_progress(), graphs()]),
+                            html.Div(
+                                className="stage", children=[results_strip(), ask_panel(), job_progress(), graphs()]
+                            ),
                             html.Div(
                                 className="analysis",
                                 children=[

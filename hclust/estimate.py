@@ -205,5 +205,10 @@ def describe(estimate: Estimate) -> str:
         duration = f"{seconds:.0f} s"
     else:
         duration = f"{seconds / 60:.0f} min"
-    size = f"{estimate.peak_gb:.1f} GB" if estimate.peak_bytes >= 1e8 else f"{estimate.peak_bytes / 1e6:.0f} MB"
+    size = size_text(estimate.peak_bytes)
     return f"{duration} and {size}" if seconds < 1 else f"about {duration} and {size}"
+
+
+def size_text(n_bytes: float) -> str:
+    """Plain words for an amount of memory: "1.6 GB", "3 MB"."""
+    return f"{n_bytes / 1e9:.1f} GB" if n_bytes >= 1e8 else f"{n_bytes / 1e6:.0f} MB"

@@ -31,10 +31,11 @@ from state.redis_cache import RedisCache
 
 _MB = 1_000_000
 EXACT = "exact"
+APPROXIMATE = "kmeans-2000"  # the approximate mode a page offers instead of a long exact tree
 # mode -> (how representatives are chosen, how many); see hclust.approximate.
 TREE_MODES: dict[str, tuple[str, int] | None] = {
     EXACT: None,
-    "kmeans-2000": ("kmeans", 2000),
+    APPROXIMATE: ("kmeans", 2000),
     "sample-2000": ("sample", 2000),
 }
 T = TypeVar("T")
@@ -205,9 +206,9 @@ class SessionStore:
         """The bounds on background tree jobs, kept in this store (shared by every process)."""
         return JobGuard(self._cache, limit, timeout_seconds, page_gone_seconds)
 
-    def has_tree(self, ref: DataRef, method: str, metric: str) -> bool:
-        """True when that tree is already built (so showing it is instant)."""
-        return self._key(ref, "tree", method, metric, self.tree_mode(ref)) in self._cache
+    def has_tree(self, ref: DataRef, method: str, metric: str, mode: str | None = None) -> bool:
+        """True when that tree is already built (so showing it is instant); ``mode`` defaults to :meth:`tree_mode`."""
+        return self._key(ref, "tree", method, metric, mode or self.tree_mode(ref)) in self._cache
 
     def set_tree_mode(self, ref: DataRef, mode: str) -> None:
         """Choose exact or approximate trees for this session's dataset.

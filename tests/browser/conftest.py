@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 from playwright.sync_api import expect
 
@@ -40,3 +41,13 @@ def app_page(page, serve, dash_app, console_errors):
     settle(page)
     yield page
     assert console_errors == [], f"the page logged errors: {console_errors}"
+
+
+@pytest.fixture
+def big_csv(tmp_path):
+    """20,001 samples in 3 groups (6,667 each): a few seconds of linkage and cophenetic correlation."""
+    rng = np.random.default_rng(1)
+    points = np.vstack([rng.normal(center, 1.0, size=(6667, 2)) for center in (0, 6, 12)])
+    path = tmp_path / "big.csv"
+    np.savetxt(path, points, delimiter=",", header="a,b", comments="", fmt="%.5f")
+    return path

@@ -1,6 +1,5 @@
 """Long trees run in the background: a progress bar, a cancel button, and the old result kept."""
 
-import numpy as np
 import pytest
 from playwright.sync_api import Page, expect
 
@@ -9,16 +8,6 @@ from factory import create_app
 from tests.browser.helpers import TRACK_REQUESTS_JS, settle
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture
-def big_csv(tmp_path):
-    """20,000 samples in 3 groups: a few seconds of linkage and cophenetic correlation."""
-    rng = np.random.default_rng(1)
-    points = np.vstack([rng.normal(center, 1.0, size=(6667, 2)) for center in (0, 6, 12)])
-    path = tmp_path / "big.csv"
-    np.savetxt(path, points, delimiter=",", header="a,b", comments="", fmt="%.5f")
-    return path
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from callbacks.linkage import ways_out
+from callbacks.estimates import ways_out
 from components import ids
 from config import Settings
 from factory import create_app
@@ -15,19 +15,24 @@ from tests.callback.test_callbacks import SESSION_A, choose, upload
 TREE_OUTPUTS = ["dendrogram.figure", "scatter.figure", "cophenetic.children", "tree-job-store.data"]
 
 
+def tree_inputs(ref, method="average", tree_mode="exact") -> dict:
+    """The tree callback's inputs for a euclidean tree of ``ref``'s data."""
+    return {
+        "data-ref-store.data": ref,
+        "method.value": method,
+        "metric.value": "euclidean",
+        "truncate-p.value": 12,
+        "annotate-above.value": None,
+        "tree-mode.value": tree_mode,
+    }
+
+
 def show(client, app, ref, tree_mode="exact", method="average"):
     return call(
         client,
         app,
         TREE_OUTPUTS,
-        inputs={
-            "data-ref-store.data": ref,
-            "method.value": method,
-            "metric.value": "euclidean",
-            "truncate-p.value": 12,
-            "annotate-above.value": None,
-            "tree-mode.value": tree_mode,
-        },
+        inputs=tree_inputs(ref, method, tree_mode),
         state={"view-store.data": None},
         triggered=["data-ref-store.data"],
     )
