@@ -90,6 +90,15 @@ def test_the_cluster_table_estimates_silhouettes_on_a_bounded_sample(page):
     assert f"random subset of {MAX_SILHOUETTE_SAMPLES:,} of the {N:,} samples" in note
 
 
+def test_the_python_code_links_without_the_distance_matrix_and_says_why(page):
+    app, client, view = page
+    code = call(client, app, ["python-code.children"], inputs={"view-store.data": view}).get(
+        ids.PYTHON_CODE, "children"
+    )
+    assert 'fastcluster.linkage_vector(X, method="single"' in code and "pdist(X, " not in code
+    assert "pdist(X) would need 3.6 GB for 30,000 samples" in code and "c = None" in code
+
+
 def test_the_assignments_download_gives_scipys_clusters_for_every_row(page):
     app, client, view = page
     data = download(client, app, "export-assignments", "download-assignments", view)
