@@ -32,7 +32,7 @@ from hclust.clusters import ClusterSummary, clusters_of, node_height, samples_un
 from hclust.cophenetic import interval_text, pairs_text
 from hclust.profile import describe, rank_features
 from loaders import DataError, Dataset
-from loaders.codegen import python_code
+from loaders.codegen import python_code, uses_vector_linkage
 from loaders.codegen_lessons import lesson_code
 from state.session_store import SessionStore
 
@@ -100,12 +100,14 @@ def view_code(clusters: ClusterView, view: ViewState, algorithm: str | None = No
             "so its merges and clusters can differ from the screen.",
         )
     tree = clusters.tree
+    n = 0 if dataset.is_distance_matrix else dataset.n_samples
     if not tree.cophenetic_is_exact:
         shown = interval_text(tree.cophenetic, tree.cophenetic_half_width)
+        exact = not uses_vector_linkage(view.method, tree.metric, n)
         notes = (
             *notes,
             f"The app shows the cophenetic correlation {shown}, {pairs_text(tree.cophenetic_pairs)};",
-            "this script computes it exactly, from every pair.",
+            "this script computes it exactly, from every pair." if exact else "this script leaves it out.",
         )
     lessons = lesson_code(
         has_classes=dataset.classes is not None and not dataset.is_distance_matrix,
@@ -114,7 +116,7 @@ def view_code(clusters: ClusterView, view: ViewState, algorithm: str | None = No
         image=dataset.image is not None,
     )
     return python_code(
-        dataset.provenance, view.method, clusters.tree.metric, view.cut_rule, dataset.name, notes, lessons
+        dataset.provenance, view.method, clusters.tree.metric, view.cut_rule, dataset.name, notes, lessons, n
     )
 
 

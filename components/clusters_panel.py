@@ -304,7 +304,7 @@ def selection_summary(
             html.Span(
                 [
                     cluster_swatch(int(slots[cluster - 1]), int(shapes[cluster - 1])),
-                    f"cluster {cluster}" + ("" if count == total else f": {count}"),
+                    f"cluster {cluster}" + ("" if count == total else f": {count:,}"),
                 ],
                 className="chip",
             )

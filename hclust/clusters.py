@@ -24,9 +24,12 @@ SILHOUETTE_SEED = 0
 # Entries per block of distances computed at once for the medoids (32 MB of float64).
 _BLOCK_ENTRIES = 4_000_000
 # Medoids are exact up to this cluster size; a larger cluster's medoid is the
-# best of MEDOID_CANDIDATES seeded random members (sums over all members).
+# best of MEDOID_CANDIDATES seeded random members, each scored by its sum of
+# distances to all members, or to MEDOID_REFERENCE seeded random members when
+# the cluster is larger (a million-sample cluster: 500 x 20,000 distances, not 500 x 1,000,000).
 MAX_EXACT_MEDOID = 5000
 MEDOID_CANDIDATES = 500
+MEDOID_REFERENCE = 20_000
 
 
 def samples_under(tree: Tree, node: int) -> np.ndarray:
@@ -83,7 +86,9 @@ class ClusterSummary:
         Per cluster, the member with the smallest sum of distances to the
         other members (the tree's metric); ties go to the lowest index.
         Above :data:`MAX_EXACT_MEDOID` members, the best of
-        :data:`MEDOID_CANDIDATES` seeded random members.
+        :data:`MEDOID_CANDIDATES` seeded random members; above
+        :data:`MEDOID_REFERENCE`, each scored by its sum of distances to that
+        many seeded random members.
     silhouettes : ndarray of float, shape (k,)
         Mean silhouette of each cluster's members; NaN when undefined (one
         cluster, n clusters, a single-sample cluster, or, on a subset, fewer
@@ -164,8 +169,9 @@ def summarize_clusters(
 
     Notes
     -----
-    Time O(sum of squared cluster sizes) distances for the medoids, in
-    blocks of bounded memory, plus O(s^2) for the silhouettes of
+    Time O(sum of squared cluster sizes) distances for the medoids, at
+    most ``MEDOID_CANDIDATES * MEDOID_REFERENCE`` per cluster, in blocks of
+    bounded memory, plus O(s^2) for the silhouettes of
     s = min(n, max_silhouette_samples) samples (8 s^2 bytes).
     """
     labels = np.asarray(labels, dtype=np.int64)
@@ -190,7 +196,8 @@ def summarize_clusters(
     if estimated.size:
         medoid_note = (
             f"Medoids of clusters over {MAX_EXACT_MEDOID:,} samples ({', '.join(map(str, estimated[:5]))}"
-            f"{' …' if estimated.size > 5 else ''}) are the best of {MEDOID_CANDIDATES} random members."
+            f"{' …' if estimated.size > 5 else ''}) are the best of {MEDOID_CANDIDATES} random members"
+            + (f", scored on {MEDOID_REFERENCE:,} random members each." if (sizes > MEDOID_REFERENCE).any() else ".")
         )
     return ClusterSummary(
         sizes=sizes,
@@ -277,12 +284,14 @@ class _DistanceSource:
         """The member with the smallest sum of distances to the members (see :attr:`ClusterSummary.medoids`)."""
         if members.size <= 2:
             return int(members[0])
-        candidates = members
+        candidates = reference = members
         if members.size > MAX_EXACT_MEDOID:
             rng = np.random.default_rng(SILHOUETTE_SEED)
             candidates = np.sort(rng.choice(members, size=MEDOID_CANDIDATES, replace=False))
-        step = max(1, _BLOCK_ENTRIES // members.size)
+            if members.size > MEDOID_REFERENCE:
+                reference = np.sort(rng.choice(members, size=MEDOID_REFERENCE, replace=False))
+        step = max(1, _BLOCK_ENTRIES // reference.size)
         totals = np.concatenate(
-            [self.block(candidates[i : i + step], members).sum(axis=1) for i in range(0, candidates.size, step)]
+            [self.block(candidates[i : i + step], reference).sum(axis=1) for i in range(0, candidates.size, step)]
         )
         return int(candidates[np.argmin(totals)])

@@ -208,36 +208,36 @@ def _links_in_drawing_order(tree: Tree, p: int) -> np.ndarray:
 
 
 def _contraction_dots(tree: Tree, leaf_nodes: np.ndarray, leaf_x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Heights of the merges hidden inside each contracted leaf."""
+    """Heights of the merges hidden inside each contracted leaf, lowest first, at most MAX_CONTRACTION_DOTS each.
+
+    A merge is hidden inside a contracted leaf when its samples lie within the
+    leaf's span in dendrogram order (:attr:`Tree.leaf_span`): one vectorised
+    pass over the merges, O(n), however deep the hidden subtrees are.
+    """
     n = tree.n_samples
-    z = tree.linkage
+    contracted = np.flatnonzero(leaf_nodes >= n)
+    if contracted.size == 0:
+        return np.empty(0), np.empty(0)
+    nodes = leaf_nodes[contracted]
+    spans = tree.leaf_span[nodes]  # disjoint, in drawing order
+    merge_spans = tree.leaf_span[n:]
+    owner = np.searchsorted(spans[:, 0], merge_spans[:, 0], side="right") - 1
+    clipped = np.maximum(owner, 0)
+    inside = (owner >= 0) & (merge_spans[:, 1] <= spans[clipped, 1]) & (n + np.arange(n - 1) != nodes[clipped])
+    rows = np.flatnonzero(inside)
+    heights, owner = tree.linkage[rows, 2], owner[rows]
+    order = np.lexsort((heights, owner))
+    heights, owner = heights[order], owner[order]
+    bounds = np.searchsorted(owner, np.arange(nodes.size + 1))
     xs: list[np.ndarray] = []
     ys: list[np.ndarray] = []
-    for node, x in zip(leaf_nodes, leaf_x):
-        if node < n:
-            continue
-        heights = _subtree_merge_heights(z, int(node), n)
-        if heights.size > MAX_CONTRACTION_DOTS:
-            heights = np.quantile(heights, np.linspace(0, 1, MAX_CONTRACTION_DOTS))
-        xs.append(np.full(heights.size, x))
-        ys.append(heights)
-    if not xs:
-        return np.empty(0), np.empty(0)
+    for leaf in range(nodes.size):
+        own = heights[bounds[leaf] : bounds[leaf + 1]]
+        if own.size > MAX_CONTRACTION_DOTS:
+            own = np.quantile(own, np.linspace(0, 1, MAX_CONTRACTION_DOTS))
+        xs.append(np.full(own.size, leaf_x[contracted[leaf]]))
+        ys.append(own)
     return np.concatenate(xs), np.concatenate(ys)
-
-
-def _subtree_merge_heights(z: np.ndarray, node: int, n: int) -> np.ndarray:
-    """Heights of the merges below ``node`` (its own merge is the leaf itself, as in SciPy)."""
-    heights: list[float] = []
-    stack = [int(z[node - n, 0]), int(z[node - n, 1])]
-    while stack:
-        current = stack.pop()
-        if current < n:
-            continue
-        row = current - n
-        heights.append(z[row, 2])
-        stack.extend((int(z[row, 0]), int(z[row, 1])))
-    return np.asarray(heights)
 
 
 def subtree_geometry(
@@ -268,19 +268,12 @@ def subtree_geometry(
     Time O(n) to find the subtree (its leaves are contiguous in dendrogram
     order) plus O(s) to lay it out, for s samples under ``root``.
     """
-    from hclust.tree import tree_from_linkage  # local: tree.py imports nothing from here
-
     n = tree.n_samples
     start, stop = tree.leaf_span[root]
     samples = tree.leaf_order[start:stop]
     spans = tree.leaf_span[n:]
     rows = np.flatnonzero((spans[:, 0] >= start) & (spans[:, 1] <= stop))  # children before parents
-    local = np.full(2 * n - 1, -1, dtype=np.int64)
-    local[samples] = np.arange(samples.size)
-    local[n + rows] = samples.size + np.arange(rows.size)
-    children = tree.linkage[rows, :2].astype(np.int64)
-    sub_linkage = np.column_stack([local[children[:, 0]], local[children[:, 1]], tree.linkage[rows, 2:]])
-    sub_tree = tree_from_linkage(sub_linkage.astype(float), tree.method, tree.metric, float("nan"))
+    sub_tree = _subtree(tree, samples, rows)
     names = [sample_names[i] for i in samples] if sample_names is not None else [str(i) for i in samples]
     geometry = truncated_geometry(sub_tree, p, names)
     global_node = np.concatenate([samples, n + rows])
@@ -288,6 +281,37 @@ def subtree_geometry(
         geometry,
         link_rows=rows[geometry.link_rows],
         leaf_nodes=global_node[geometry.leaf_nodes],
+    )
+
+
+def _subtree(tree: Tree, samples: np.ndarray, rows: np.ndarray) -> Tree:
+    """The subtree over ``samples`` (in dendrogram order) and merge ``rows`` as a tree of its own.
+
+    Samples are renumbered 0..s-1 in dendrogram order and merges s.. in row
+    order, so the subtree's per-node arrays are the whole tree's, renumbered:
+    O(s), no new walk of the tree (``leaves_list`` of it is ``arange(s)``).
+    """
+    n, size = tree.n_samples, samples.size
+    local = np.full(2 * n - 1, -1, dtype=np.int64)
+    local[samples] = np.arange(size)
+    local[n + rows] = size + np.arange(rows.size)
+    global_node = np.concatenate([samples, n + rows])
+    children = tree.linkage[rows, :2].astype(np.int64)
+    linkage = np.column_stack([local[children[:, 0]], local[children[:, 1]], tree.linkage[rows, 2:]]).astype(float)
+    parent = tree.parent[global_node]
+    parent = np.where(parent >= 0, local[np.maximum(parent, 0)], -1)  # the subtree's root has none in it
+    return replace(
+        tree,
+        linkage=linkage,
+        cophenetic=float("nan"),
+        leaf_order=np.arange(size, dtype=np.int64),
+        max_dists=tree.max_dists[rows],
+        first_leaf=local[tree.first_leaf[global_node]],
+        parent=parent,
+        leaf_span=tree.leaf_span[global_node] - tree.leaf_span[samples[0], 0],
+        note="",
+        cophenetic_half_width=0.0,
+        cophenetic_pairs=0,
     )
 
 

@@ -364,23 +364,19 @@ def tree_from_linkage(linkage_matrix: np.ndarray, method: str, metric: str, coph
     Tree
     """
     n = linkage_matrix.shape[0] + 1
-    first_leaf = np.empty(2 * n - 1, dtype=np.int64)
-    first_leaf[:n] = np.arange(n)
-    left_children = linkage_matrix[:, 0].astype(np.int64)
-    for row, child in enumerate(left_children):
-        first_leaf[n + row] = first_leaf[child]
-    parent = np.full(2 * n - 1, -1, dtype=np.int64)
     children = linkage_matrix[:, :2].astype(np.int64)
+    first_leaf = _left_most_leaves(children, n)
+    parent = np.full(2 * n - 1, -1, dtype=np.int64)
     parent[children[:, 0]] = n + np.arange(n - 1)
     parent[children[:, 1]] = n + np.arange(n - 1)
     leaf_order = leaves_list(linkage_matrix)
+    position = np.empty(n, dtype=np.int64)
+    position[leaf_order] = np.arange(n)
+    # A node's samples are contiguous in dendrogram order and start at its left-most leaf.
     leaf_span = np.empty((2 * n - 1, 2), dtype=np.int64)
-    leaf_span[leaf_order, 0] = np.arange(n)
+    leaf_span[:, 0] = position[first_leaf]
     leaf_span[:n, 1] = leaf_span[:n, 0] + 1
-    for row, (left, right) in enumerate(children):
-        # Children come before parents in Z, so their spans are known.
-        leaf_span[n + row, 0] = min(leaf_span[left, 0], leaf_span[right, 0])
-        leaf_span[n + row, 1] = max(leaf_span[left, 1], leaf_span[right, 1])
+    leaf_span[n:, 1] = leaf_span[n:, 0] + linkage_matrix[:, 3].astype(np.int64)
     return Tree(
         linkage=linkage_matrix,
         method=method,
@@ -392,6 +388,20 @@ def tree_from_linkage(linkage_matrix: np.ndarray, method: str, metric: str, coph
         parent=parent,
         leaf_span=leaf_span,
     )
+
+
+def _left_most_leaves(children: np.ndarray, n: int) -> np.ndarray:
+    """For every node, the sample reached by always following the left child (``Z[:, 0]``).
+
+    Pointer doubling: each pass jumps twice as far down the left spine, so a
+    chain of a million left children takes 20 vectorised passes, not a
+    Python loop over the rows.
+    """
+    left = np.arange(2 * n - 1, dtype=np.int64)
+    left[n:] = children[:, 0]
+    while (left >= n).any():
+        left = left[left]
+    return left
 
 
 def _name_rows(rows: np.ndarray) -> str:

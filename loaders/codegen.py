@@ -17,6 +17,10 @@ from loaders.errors import DataError
 from loaders.images import MAX_SIDE, SAMPLE_IMAGES, TREE_SAMPLE
 
 PRECOMPUTED = "precomputed"
+VECTOR_METHODS = ("single", "ward", "centroid", "median")
+"""Methods ``fastcluster.linkage_vector`` links from the euclidean observations, without the distances."""
+CODE_PDIST_MAX_BYTES = 2_000_000_000
+"""Above this size of ``pdist(X)`` (about 22,000 samples), a script for those methods links without it."""
 
 _READERS = {"csv": "read_csv", "tsv": "read_csv", "xlsx": "read_excel", "parquet": "read_parquet", "json": "read_json"}
 
@@ -81,6 +85,7 @@ def python_code(
     dataset_name: str = "",
     notes: Sequence[str] = (),
     lessons: tuple[tuple[str, ...], list[str]] = ((), []),
+    n_samples: int = 0,
 ) -> str:
     """The pandas/SciPy script that reproduces a view from its data.
 
@@ -102,6 +107,12 @@ def python_code(
         is approximate).
     lessons : (imports, lines)
         Steps after the cut (:func:`loaders.codegen_lessons.lesson_code`).
+    n_samples : int, optional
+        The samples the script will link. When ``pdist(X)`` would be over
+        :data:`CODE_PDIST_MAX_BYTES` and the method is one of
+        :data:`VECTOR_METHODS` on euclidean data, the script links with
+        ``fastcluster.linkage_vector`` (the same Z, in O(n d) memory) and
+        leaves ``c`` as None: the exact cophenetic correlation needs every pair.
 
     Returns
     -------
@@ -132,20 +143,12 @@ def python_code(
     header += [f"# {' '.join(str(note).split())}" for note in notes]
     if provenance.get("source") == "file":
         header.append("# Run it in the folder that holds the data file (or change the path below).")
-    if precomputed:
-        linkage_lines = ["# 2. Linkage of the precomputed distances", f'Z = linkage(distances, method="{method}")']
-    else:
-        linkage_lines = [
-            "# 2. Linkage",
-            f'distances = pdist(X, metric="{metric}")',
-            f'Z = linkage(distances, method="{method}")  # = linkage(X, method="{method}", metric="{metric}")',
-        ]
+    link_imports, linkage_lines = _linkage_code(method, metric, precomputed, n_samples)
     lines = [
         *header,
         "import numpy as np",
         *(["import pandas as pd"] if provenance.get("source") == "file" else []),
-        "from scipy.cluster.hierarchy import cophenet, fcluster, leaves_list, linkage",
-        f"from scipy.spatial.distance import {'squareform' if precomputed else 'pdist'}",
+        *link_imports,
         *imports,
         *lessons[0],
         "",
@@ -153,10 +156,6 @@ def python_code(
         *data_lines,
         "",
         *linkage_lines,
-        "",
-        "# 3. Cophenetic correlation: how faithfully the tree keeps the distances (1 is perfect)",
-        "c, coph_dists = cophenet(Z, distances)",
-        'print(f"cophenetic correlation: {c:.5f}")',
         "",
         "# 4. Cut the tree into flat clusters",
         f"labels = {cut_call}",
@@ -172,6 +171,44 @@ def python_code(
         *lessons[1],
     ]
     return "\n".join(lines) + "\n"
+
+
+def uses_vector_linkage(method: str, metric: str, n_samples: int) -> bool:
+    """True when the script for n samples links without ``pdist`` (see :func:`python_code`)."""
+    return method in VECTOR_METHODS and metric == "euclidean" and 4 * n_samples * (n_samples - 1) > CODE_PDIST_MAX_BYTES
+
+
+def _linkage_code(method: str, metric: str, precomputed: bool, n: int) -> tuple[list[str], list[str]]:
+    """The imports, and the lines from the data to Z and the cophenetic correlation c."""
+    scipy = "from scipy.cluster.hierarchy import cophenet, fcluster, leaves_list, linkage"
+    cophenetic = [
+        "# 3. Cophenetic correlation: how faithfully the tree keeps the distances (1 is perfect)",
+        "c, coph_dists = cophenet(Z, distances)",
+        'print(f"cophenetic correlation: {c:.5f}")',
+    ]
+    if precomputed:
+        link = ["# 2. Linkage of the precomputed distances", f'Z = linkage(distances, method="{method}")']
+        return [scipy, "from scipy.spatial.distance import squareform"], [*link, "", *cophenetic]
+    if not (n and uses_vector_linkage(method, metric, n)):
+        link = [
+            "# 2. Linkage",
+            f'distances = pdist(X, metric="{metric}")',
+            f'Z = linkage(distances, method="{method}")  # = linkage(X, method="{method}", metric="{metric}")',
+        ]
+        return [scipy, "from scipy.spatial.distance import pdist"], [*link, "", *cophenetic]
+    gigabytes = 4 * n * (n - 1) / 1e9
+    link = [
+        f"# 2. Linkage without the distance matrix: pdist(X) would need {gigabytes:,.{0 if gigabytes >= 10 else 1}f} GB"
+        f" for {n:,} samples.",
+        "#    fastcluster's linkage_vector gives SciPy's Z in O(n d) memory; its time grows as n^2",
+        "#    (minutes at 100,000 samples, about an hour at 1,000,000).",
+        f'Z = fastcluster.linkage_vector(X, method="{method}", metric="euclidean")  # = linkage(X, "{method}")',
+        "",
+        "# 3. Cophenetic correlation: cophenet(Z, pdist(X)) needs every pair of samples, so it is left out",
+        "#    (the app shows it; from about 19,000 samples, estimated from random pairs with a 95% interval).",
+        "c = None",
+    ]
+    return ["import fastcluster", "from scipy.cluster.hierarchy import fcluster, leaves_list"], link
 
 
 def _data_code(provenance: dict) -> tuple[tuple[str, ...], list[str], bool]:

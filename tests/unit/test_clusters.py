@@ -192,6 +192,33 @@ def test_large_cluster_medoid_is_estimated_and_noted(classic, monkeypatch):
         assert cut.labels[summary.medoids[cluster - 1]] == cluster
 
 
+def test_a_huge_clusters_medoid_is_scored_on_a_bounded_sample_of_its_members(monkeypatch):
+    rng = np.random.default_rng(0)
+    features = np.vstack([rng.normal(0, 1, (900, 2)), rng.normal(20, 1, (300, 2))])
+    tree = build_tree(features, "single", "euclidean")
+    cut = clusters_for_k(tree, 2)
+    monkeypatch.setattr(clusters_module, "MAX_EXACT_MEDOID", 100)
+    monkeypatch.setattr(clusters_module, "MEDOID_CANDIDATES", 50)
+    monkeypatch.setattr(clusters_module, "MEDOID_REFERENCE", 400)
+    asked = []
+    real_block = clusters_module._DistanceSource.block
+
+    def counting_block(self, rows, cols):
+        asked.append(cols.size)
+        return real_block(self, rows, cols)
+
+    monkeypatch.setattr(clusters_module._DistanceSource, "block", counting_block)
+    summary = summarize_clusters(tree, cut.labels, features)
+
+    assert max(asked) == 400  # the 900-member cluster: 400 reference members, not 900
+    assert "scored on 400 random members" in summary.medoid_note
+    big = int(np.argmax(summary.sizes))
+    members = features[cut.labels == big + 1]
+    totals = np.sqrt(((members[:, None, :] - members[None, :, :]) ** 2).sum(axis=2)).sum(axis=1)
+    estimated = np.sqrt(((members - features[summary.medoids[big]]) ** 2).sum(axis=1)).sum()
+    assert estimated <= 1.05 * totals.min() < np.median(totals)  # nearly as central as the exact medoid
+
+
 def test_precomputed_distances_give_the_same_medoids_and_silhouettes(iris):
     features, _ = iris
     distances = pdist(features, "cityblock")

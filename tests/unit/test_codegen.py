@@ -233,3 +233,30 @@ def test_replay_is_independent_of_the_dataset_object():
     a = python_code(dataset.provenance, "single", "euclidean", CutRule.at_height(1.0))
     b = python_code(renamed.provenance, "single", "euclidean", CutRule.at_height(1.0))
     assert a == b
+
+
+@pytest.mark.parametrize("method", ["single", "ward"])
+def test_a_large_datasets_script_links_without_the_distance_matrix(tmp_path, monkeypatch, method):
+    import loaders.codegen as codegen
+
+    monkeypatch.setattr(codegen, "CODE_PDIST_MAX_BYTES", 1_000)  # as if 40 samples were a million
+    path = tmp_path / "items.csv"
+    write_csv(path, with_gap=False)
+    dataset = prepare(parse_file(path.read_bytes(), "items.csv"), LoadOptions())
+    tree = tree_of(dataset, method)
+    cut = clusters_for_k(tree, 3)
+    code = python_code(dataset.provenance, method, "euclidean", CutRule.into(3), dataset.name, n_samples=40)
+
+    assert "fastcluster.linkage_vector(X" in code and "pdist(X, " not in code and "import pdist" not in code
+    monkeypatch.chdir(tmp_path)
+    namespace = run(code)
+    assert same_partition(namespace["clusters"], cut.labels) and namespace["c"] is None
+
+
+def test_a_large_datasets_script_keeps_pdist_where_no_vector_linkage_exists(monkeypatch):
+    import loaders.codegen as codegen
+
+    monkeypatch.setattr(codegen, "CODE_PDIST_MAX_BYTES", 1_000)
+    dataset = load_builtin("classic")
+    code = python_code(dataset.provenance, "average", "euclidean", CutRule.into(2), dataset.name, n_samples=150)
+    assert "pdist(X" in code and "linkage_vector" not in code

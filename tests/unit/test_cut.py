@@ -440,3 +440,18 @@ def test_the_line_for_one_cluster_stays_on_the_plot():
     for top in (0.3306, 1.0, 180.27043021, 1550.0, 9.99e6):
         line = short_number_between(top, math.inf)
         assert top <= line <= highest_cut(top) <= top * 1.08
+
+
+@pytest.mark.parametrize("method", ["single", "centroid", "median", "ward"])
+def test_a_height_cut_is_fclusters_partition_numbered_left_to_right_at_every_merge_height(method):
+    from hclust.cut import cut_from_labels
+
+    rng = np.random.default_rng(3)
+    features = np.round(rng.normal(size=(300, 2)), 1)  # ties; centroid and median give inversions
+    tree = build_tree(features, method, "euclidean")
+    heights = tree.linkage[:, 2]
+    for height in np.concatenate([[0.0], heights, np.nextafter(heights, -np.inf).clip(0), heights * 1.5]):
+        cut = clusters_at_height(tree, float(height))
+        scipy = cut_from_labels(tree, fcluster(tree.linkage, float(height), "distance"), float(height))
+        np.testing.assert_array_equal(cut.labels, scipy.labels)
+        np.testing.assert_array_equal(cut.roots, scipy.roots)

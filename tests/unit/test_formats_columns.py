@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import pytest
 from sklearn.preprocessing import MinMaxScaler, StandardScaler
 
@@ -84,6 +85,26 @@ def test_label_values_keep_integers_as_integers_and_name_missing_ones():
     raw = b"tag,x\n1,1\n2,2\n,3\n"
     dataset = prepare(table(raw), LoadOptions(feature_columns=("x",), label_column="tag"))
     assert dataset.sample_names == ("1", "2", "(row 3)")
+
+
+def test_text_label_values_are_the_cells_as_written_and_missing_ones_are_named():
+    raw = b"name,x\nalpha,1\n,2\n=cmd(),3\n007,4\n"
+    dataset = prepare(table(raw), LoadOptions(feature_columns=("x",), label_column="name"))
+    assert dataset.sample_names == ("alpha", "(row 2)", "=cmd()", "007")
+
+
+@pytest.mark.parametrize(
+    ("values", "expected"),
+    [
+        (pd.Series(["a", 3, 4.0, 2.5, None, True], dtype=object), ("a", "3", "4", "2.5", "(row 5)", "True")),
+        (pd.Series(pd.Categorical(["p", None, "q"])), ("p", "(row 2)", "q")),
+        (pd.Series(pd.array(["u", pd.NA], dtype="string")), ("u", "(row 2)")),
+    ],
+)
+def test_label_values_of_any_column_kind_read_one_text_per_row(values, expected):
+    from loaders.prepare import _label_values
+
+    assert _label_values(pd.DataFrame({"tag": values}), "tag") == expected
 
 
 # --- missing and infinite values -------------------------------------------------

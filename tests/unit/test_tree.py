@@ -210,3 +210,18 @@ def test_condensed_index_to_pairs_handles_unordered_subsets():
     rows, cols = condensed_index_to_pairs(index, n)
     np.testing.assert_array_equal(rows, expected_rows[index])
     np.testing.assert_array_equal(cols, expected_cols[index])
+
+
+@pytest.mark.parametrize("method", ["single", "average", "ward"])
+def test_every_nodes_span_and_left_most_leaf_follow_scipys_tree_walk(method):
+    from scipy.cluster.hierarchy import to_tree
+
+    features = np.vstack([_small_random(), np.round(_small_random(), 1)])  # ties make long single-linkage chains
+    tree = build_tree(features, method, "euclidean")
+    nodes = to_tree(tree.linkage, rd=True)[1]
+    position = np.argsort(tree.leaf_order)
+    for node in nodes:
+        leaves = node.pre_order()  # SciPy's left-to-right order of the node's samples
+        start, stop = tree.leaf_span[node.id]
+        assert tree.leaf_order[start:stop].tolist() == leaves
+        assert tree.first_leaf[node.id] == leaves[0] and start == position[leaves[0]]

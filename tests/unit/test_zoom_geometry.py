@@ -88,3 +88,18 @@ def test_keyboard_zoom_steps_into_the_larger_branch_and_back_out():
     assert zoom_step(tree, first, "out") is None  # the root's children step out to the whole tree
     leafy = int(np.flatnonzero((tree.linkage[:, 0] < n) & (tree.linkage[:, 1] < n))[0]) + n
     assert zoom_step(tree, leafy, "in") == leafy  # two samples: nothing finer to show
+
+
+def test_a_branchs_own_tree_is_what_scipy_makes_of_its_linkage_alone(tree):
+    from hclust.dendrogram import _subtree
+    from hclust.tree import tree_from_linkage
+
+    n = tree.n_samples
+    for root in (int(tree.linkage[-1, 0]), int(tree.linkage[-1, 1]), 2 * n - 5):
+        start, stop = tree.leaf_span[root]
+        spans = tree.leaf_span[n:]
+        rows = np.flatnonzero((spans[:, 0] >= start) & (spans[:, 1] <= stop))
+        own = _subtree(tree, tree.leaf_order[start:stop], rows)
+        alone = tree_from_linkage(own.linkage, tree.method, tree.metric, float("nan"))
+        for field in ("leaf_order", "max_dists", "first_leaf", "parent", "leaf_span"):
+            np.testing.assert_array_equal(getattr(own, field), getattr(alone, field), err_msg=field)
