@@ -57,6 +57,10 @@ MODE_LABELS = {"exact": "exact (as SciPy)", "kmeans-2000": "approximate: 2,000 k
 SCATTER_POINTS_JS = """(n) => {
   const gd = document.querySelector('#scatter .js-plotly-plot');
   if (!gd || !gd._fullData) return false;
+  if (gd._fullData[0] && gd._fullData[0].type === 'image') {  // an image scatter: its caption counts the samples
+    const caption = document.getElementById('scatter-caption');
+    return !!caption && caption.textContent.includes(n.toLocaleString('en-US') + ' samples drawn');
+  }
   const count = gd._fullData.filter(t => t.name === 'samples').reduce((s, t) => s + (t._length || 0), 0);
   return count === n;
 }"""
@@ -68,6 +72,7 @@ VIEW_READY_JS = f"""([n, before]) => {{
 }}"""
 COLOURS_JS = """() => {
   const gd = document.querySelector('#scatter .js-plotly-plot');
+  if (gd.data[0].type === 'image') return gd.data[0].source;
   const t = gd._fullData.find(t => t.name === 'samples');
   return JSON.stringify([t.marker.colorscale, Array.from(t.marker.color.slice ? t.marker.color.slice(0, 50) : [])]);
 }"""

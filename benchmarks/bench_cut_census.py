@@ -4,12 +4,14 @@ Run from the repository root::
 
     .venv/bin/python benchmarks/bench_cut_census.py                  # n = 10,000, d = 2 (~1 min)
     .venv/bin/python benchmarks/bench_cut_census.py --sizes 150 10000 --tabs silhouette
+    .venv/bin/python benchmarks/bench_cut_census.py --sizes 100000 1000000 --method single   # image scatter (~4 min)
 
 A fresh app (``factory.create_app`` with a temporary cache, served by
 werkzeug on a thread, as the browser tests serve it) is opened in Debian's
 headless Chromium (``/usr/bin/chromium``, driven by Playwright). The script
-uploads a ``make_blobs(n, 2, centers=5, random_state=0)`` CSV, waits for the
-view, opens the aids tabs asked for, then makes each cut a user makes: a
+uploads a ``make_blobs(n, 2, centers=5, random_state=0)`` CSV (with the
+method chosen first: ward by default, or single linkage, the exact method
+for a million rows), waits for the view, opens the aids tabs asked for, then makes each cut a user makes: a
 click on the dendrogram (mouse release) at a series of heights, and k typed
 in the box (3 to 12). For every cut it records, until the page has no request
 in flight:
@@ -22,7 +24,10 @@ in flight:
   applied (the repainted page).
 
 Same run baseline: SciPy's own cut of the same tree,
-``fcluster(Z, k, "maxclust")``, and the ratio of the user's wait to it.
+``fcluster(Z, k, "maxclust")``, and the ratio of the user's wait to it. Z is
+SciPy's ``linkage`` up to 20,000 rows; beyond, where SciPy cannot build it,
+single linkage's Z comes from ``hclust.mst.single_linkage`` (SciPy's heights
+and clusters, checked at 20,000 in ``bench_scale.py``).
 """
 
 from __future__ import annotations
@@ -46,7 +51,8 @@ from scipy.cluster.hierarchy import fcluster, linkage  # noqa: E402
 
 from config import Settings  # noqa: E402
 from factory import create_app  # noqa: E402
-from tests.browser.helpers import TRACK_REQUESTS_JS, set_number, to_page  # noqa: E402
+from hclust.mst import single_linkage  # noqa: E402
+from tests.browser.helpers import TRACK_REQUESTS_JS, choose, set_number, to_page  # noqa: E402
 from tests.conftest import CHROMIUM, ServerThread  # noqa: E402
 
 TIMING_HEADER = "X-Bench-Server-Ms"
@@ -125,7 +131,7 @@ def one_cut(page, census: Census, act) -> dict:
     }
 
 
-def measure(browser, n: int, tabs: list[str], cache_dir: Path) -> list[dict]:
+def measure(browser, n: int, tabs: list[str], cache_dir: Path, method: str) -> list[dict]:
     app = timed_app(cache_dir)
     server = ServerThread(app.server)
     server.start()
@@ -137,8 +143,12 @@ def measure(browser, n: int, tabs: list[str], cache_dir: Path) -> list[dict]:
     try:
         page.goto(server.url)
         page.wait_for_function("() => document.getElementById('cophenetic')?.textContent === '0.98001'", timeout=60_000)
+        if method != "ward":
+            choose(page, "method", method)
+            page.wait_for_function("() => window.__testPending === 0", timeout=60_000)
+        before = page.locator("#cophenetic").text_content()
         page.locator("#upload input[type=file]").set_input_files(str(csv))
-        page.wait_for_function(VIEW_READY_JS, arg=[n, "0.98001"], timeout=600_000, polling=100)
+        page.wait_for_function(VIEW_READY_JS, arg=[n, before], timeout=600_000, polling=100)
         for tab in tabs:
             page.locator("#aids-tabs .tab", has_text=tab).click()
         census = Census(page)
@@ -158,9 +168,10 @@ def measure(browser, n: int, tabs: list[str], cache_dir: Path) -> list[dict]:
         server.stop()
 
 
-def scipy_cut_ms(n: int) -> float:
+def scipy_cut_ms(n: int, method: str) -> float:
     """SciPy's own cut of the same tree: the median of ``fcluster(Z, k, 'maxclust')`` over k = 3..12."""
-    z = linkage(make_data(n, 2), "ward")
+    data = make_data(n, 2)
+    z = linkage(data, method) if n <= 20_000 or method != "single" else single_linkage(data)
     times = []
     for k in range(3, 13):
         start = time.perf_counter()
@@ -169,9 +180,9 @@ def scipy_cut_ms(n: int) -> float:
     return statistics.median(times)
 
 
-def report(n: int, results: list[dict], verbose: bool) -> None:
-    scipy_ms = scipy_cut_ms(n)
-    print(f"\nn = {n:,} (ward, euclidean); SciPy's fcluster alone: {scipy_ms:.2f} ms")
+def report(n: int, method: str, results: list[dict], verbose: bool) -> None:
+    scipy_ms = scipy_cut_ms(n, method)
+    print(f"\nn = {n:,} ({method}, euclidean); SciPy's fcluster alone: {scipy_ms:.2f} ms")
     print(f"{'cut':<18}{'requests':>9}{'wire KB':>9}{'raw KB':>9}{'slowest ms':>12}{'wait ms':>9}{'x SciPy':>9}")
     for r in results:
         print(
@@ -192,6 +203,7 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000])
     parser.add_argument("--tabs", nargs="*", default=[], help="aids tabs to open first, e.g. Silhouette")
     parser.add_argument("--verbose", action="store_true", help="list each cut's outputs")
+    parser.add_argument("--method", default="ward", choices=["ward", "single"], help="chosen before the upload")
     args = parser.parse_args()
     logging.getLogger("werkzeug").setLevel(logging.ERROR)
     with sync_playwright() as playwright:
@@ -199,7 +211,7 @@ def main() -> None:
         try:
             for n in args.sizes:
                 with tempfile.TemporaryDirectory() as tmp:
-                    report(n, measure(browser, n, args.tabs, Path(tmp)), args.verbose)
+                    report(n, args.method, measure(browser, n, args.tabs, Path(tmp), args.method), args.verbose)
         finally:
             browser.close()
 

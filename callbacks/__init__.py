@@ -52,7 +52,7 @@ def register_callbacks(app: Dash, store: SessionStore, settings: Settings, guard
     cophenetic.register(app, store, settings, guard)
     cut.register(app, store, settings)
     aids.register(app, store)
-    clusters.register(app, store)
+    clusters.register(app, store, settings)
     export.register(app, store)
     zoom.register(app, store)
     address.register(app, store)

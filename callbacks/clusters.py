@@ -13,8 +13,9 @@ import numpy as np
 from dash import ALL, ClientsideFunction, Dash, Input, Output, State, ctx, html, no_update
 from dash.exceptions import PreventUpdate
 
+from callbacks.coloring import scatter_painting
 from callbacks.common import USER_ERRORS, patch_from, reply_in_order
-from callbacks.render import ViewState
+from callbacks.render import ViewState, render_view, scatter_is_image
 from components import ids
 from components.clusters_panel import (
     MAX_LISTED_SAMPLES,
@@ -24,6 +25,8 @@ from components.clusters_panel import (
     cluster_table,
     selection_summary,
 )
+from config import Settings
+from figures import raster as raster_fig
 from figures.scatter import cluster_symbols
 from figures.selection import dendrogram_selection_updates, node_from_click, scatter_selection_updates
 from figures.style import N_SLOTS
@@ -152,7 +155,7 @@ def table_note(clusters: ClusterView, summary: ClusterSummary) -> list:
     return [html.Span(" · ".join(parts)), *[html.Span(note, className="hint block") for note in notes]]
 
 
-def register(app: Dash, store: SessionStore) -> None:
+def register(app: Dash, store: SessionStore, settings: Settings) -> None:
     """Register the clusters-panel callbacks on ``app``."""
 
     @app.callback(
@@ -203,9 +206,12 @@ def register(app: Dash, store: SessionStore) -> None:
         Input(ids.PANEL_VIEWS["selection"], "data"),  # a new view while a branch is selected (callbacks/gates.py)
         State(ids.VIEW, "data"),  # the view itself: the gate feeds the store above only while there is a selection
         State(ids.SELECTION, "data"),
+        State(ids.SCATTER_FRAME, "data"),  # an image scatter is drawn again with the selection
+        State(ids.COLOR_BY, "value"),
+        State(ids.COMPARE_ALGORITHM, "value"),
         prevent_initial_call=True,
     )
-    def select_branch(pick, _clear_clicks, _new_view, view_data, selection):
+    def select_branch(pick, _clear_clicks, _new_view, view_data, selection, frame, color_by, algorithm):
         view = ViewState.from_store(view_data)
         if view is None:
             raise PreventUpdate
@@ -217,10 +223,15 @@ def register(app: Dash, store: SessionStore) -> None:
             if asked is IGNORE or (asked is KEEP and node is None and not selection):
                 raise PreventUpdate  # nothing asked, or a new view with nothing selected
             node = node if asked is KEEP else asked
+            image = {"frame": frame, "color_by": color_by, "algorithm": algorithm}
+            if not scatter_is_image(tree.n_samples, settings):
+                image = None
             if node is None:
-                return reply_in_order(SELECTION_OUTPUTS, _cleared(geometry, tree.n_samples), "selection")
+                values = {**_cleared(geometry, tree.n_samples), "scatter": highlight(store, view, None, image)}
+                return reply_in_order(SELECTION_OUTPUTS, values, "selection")
             clusters = cluster_view(store, view)
             samples = samples_under(tree, node)
+            scatter = highlight(store, view, samples, image)
         except USER_ERRORS as error:
             values = {"selection_list": html.P(str(error), className="hint"), **_nothing_selected()}
             return reply_in_order(SELECTION_OUTPUTS, values, "selection")
@@ -235,7 +246,7 @@ def register(app: Dash, store: SessionStore) -> None:
                 clusters.shapes,
             )
             + branch_profile(clusters.dataset, samples),
-            "scatter": patch_from(scatter_selection_updates(samples)),
+            "scatter": scatter,
             "dendrogram": patch_from(dendrogram_selection_updates(geometry, node, tree.n_samples)),
             "clear_disabled": False,
             "export_disabled": False,
@@ -285,11 +296,25 @@ def selected_samples(store: SessionStore, view: ViewState, selection: dict | Non
     return samples_under(tree, int(selection["node"]))
 
 
+def highlight(store: SessionStore, view: ViewState, samples: np.ndarray | None, image: dict | None):
+    """The scatter's Patch for a selection (None: none): its points lit, or its image drawn again.
+
+    ``image`` is None for a point scatter; for an image scatter, what it
+    shows: the page's ``frame`` and the colouring (``color_by``,
+    ``algorithm``), so the selection keeps both.
+    """
+    if image is None:
+        return patch_from(scatter_selection_updates(samples))
+    painting = scatter_painting(store, view, image["color_by"], image["algorithm"])
+    projection = store.projection(view.ref)
+    shown = render_view(projection, painting.labels, painting.slots, view.theme, image["frame"] or {}, samples)
+    return patch_from(raster_fig.raster_updates(shown))
+
+
 def _cleared(geometry, n_samples: int) -> dict:
-    """The selection outputs, by :data:`SELECTION_OUTPUTS` name, with nothing selected: the hint, no highlight."""
+    """The selection outputs but the scatter's, by :data:`SELECTION_OUTPUTS` name, with nothing selected."""
     return {
         "selection_list": html.P(SELECTION_HINT, className="hint"),
-        "scatter": patch_from(scatter_selection_updates(None)),
         "dendrogram": patch_from(dendrogram_selection_updates(geometry, None, n_samples)),
         **_nothing_selected(),
     }

@@ -8,7 +8,8 @@ Beyond ``HCLUST_SCATTER_IMAGE_ABOVE`` samples the scatter is an image
 - a clientside callback writes the plot area (ranges and size in pixels)
   to ``SCATTER_FRAME`` after each zoom, pan, autorange or resize, only while
   the scatter is an image; the server then renders that frame, in the
-  colours on screen;
+  colours on screen, with the branch selection lit (a selection itself is
+  drawn by ``callbacks/clusters.py``);
 - a clientside callback passes on a hover over the image (where, and how
   large a screen pixel is), and the server answers with the nearest sample's
   name and cluster in a ``dcc.Tooltip``, or hides it when no sample is within
@@ -20,6 +21,7 @@ from __future__ import annotations
 from dash import Dash, Input, Output, State, html
 from dash.exceptions import PreventUpdate
 
+from callbacks.clusters import selected_samples
 from callbacks.coloring import scatter_painting
 from callbacks.common import USER_ERRORS, error_message, patch_from, reply_in_order
 from callbacks.render import ViewState, render_view, scatter_is_image
@@ -103,9 +105,10 @@ def register(app: Dash, store: SessionStore, settings: Settings) -> None:
         State(ids.VIEW, "data"),
         State(ids.COLOR_BY, "value"),
         State(ids.COMPARE_ALGORITHM, "value"),
+        State(ids.SELECTION, "data"),
         prevent_initial_call=True,
     )
-    def render_frame(frame, view_data, color_by, algorithm):
+    def render_frame(frame, view_data, color_by, algorithm, selection):
         view = ViewState.from_store(view_data)
         if view is None or frame is None:
             raise PreventUpdate  # a new view: its figure is of the whole data already
@@ -114,7 +117,8 @@ def register(app: Dash, store: SessionStore, settings: Settings) -> None:
                 raise PreventUpdate
             painting = scatter_painting(store, view, color_by, algorithm)
             projection = store.projection(view.ref)
-            raster = render_view(projection, painting.labels, painting.slots, view.theme, frame)
+            selected = selected_samples(store, view, selection)  # a selection stays lit
+            raster = render_view(projection, painting.labels, painting.slots, view.theme, frame, selected)
         except USER_ERRORS as error:
             return reply_in_order(ZOOM_OUTPUTS, {"message": error_message(error)}, "zoom of the image scatter")
         values = {

@@ -221,14 +221,20 @@ def scatter_is_image(n_samples: int, settings: Settings) -> bool:
 
 
 def render_view(
-    projection: Projection, labels: np.ndarray, slots: np.ndarray, theme: Theme, frame: object
+    projection: Projection,
+    labels: np.ndarray,
+    slots: np.ndarray,
+    theme: Theme,
+    frame: object,
+    selected: np.ndarray | None = None,
 ) -> raster_fig.Raster:
     """The scatter's image: samples painted by ``labels`` (ids 1..k in ``slots``' colours, 0 grey) in ``frame``.
 
-    ``frame`` is the plot area as the page reported it (``{}`` or None: the whole data).
+    ``frame`` is the plot area as the page reported it (``{}`` or None: the
+    whole data); ``selected``, a branch selection's samples (the others fade).
     """
     paint, colors = raster_fig.paint_of(labels, slots, theme)
-    return raster_fig.render(projection, paint, colors, raster_fig.Frame.from_store(frame, projection))
+    return raster_fig.render(projection, paint, colors, raster_fig.Frame.from_store(frame, projection), selected)
 
 
 def criterion_updates(view: ViewState) -> dict:

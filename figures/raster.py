@@ -28,7 +28,7 @@ import plotly.graph_objects as go
 from PIL import Image, ImageColor
 
 from figures.dendrogram import FigureUpdates
-from figures.scatter import centroid_trace, lay_out
+from figures.scatter import UNSELECTED_OPACITY, centroid_trace, lay_out
 from figures.theme import LIGHT, Theme
 from hclust import Projection
 
@@ -42,6 +42,8 @@ SIZE_LIMITS = (40, 2400)
 """The smallest and largest side of an image the page may ask for."""
 LEVELS = (0.5, 0.7, 0.85, 1.0)
 """The opacity of a pixel by how many samples fall in it, from one to the most (log scale)."""
+FADED = UNSELECTED_OPACITY
+"""The opacity of samples outside a branch selection, relative to their own (as in the point scatter)."""
 SPARSE = 0.1
 """Below this fraction of occupied pixels, each sample is drawn 3 x 3 pixels large (``tf.spread``)."""
 PAD = 0.03
@@ -117,7 +119,9 @@ class Raster:
         )
 
 
-def render(projection: Projection, paint: np.ndarray, colors: list[str], frame: Frame) -> Raster:
+def render(
+    projection: Projection, paint: np.ndarray, colors: list[str], frame: Frame, selected: np.ndarray | None = None
+) -> Raster:
     """Aggregate the samples into the frame's pixels by colour, and paint each pixel in its most common one.
 
     Parameters
@@ -129,6 +133,10 @@ def render(projection: Projection, paint: np.ndarray, colors: list[str], frame: 
     colors : list of str
         CSS colours, at most 63.
     frame : Frame
+    selected : ndarray of int, optional
+        A branch selection's samples: they keep their colours, the others
+        fade (as the point scatter's ``unselected`` style), and a pixel with
+        any selected sample shows the selection.
 
     Returns
     -------
@@ -138,14 +146,15 @@ def render(projection: Projection, paint: np.ndarray, colors: list[str], frame: 
     import datashader as ds
     import datashader.transfer_functions as tf
 
-    ids = np.asarray(paint, dtype=np.int64)
     k = len(colors)
+    ids = np.clip(np.asarray(paint, dtype=np.int64), 0, k - 1)
+    if selected is not None:
+        faded = np.ones(ids.size, dtype=bool)
+        faded[np.asarray(selected, dtype=np.int64)] = False
+        ids = np.where(faded, ids + k, ids)  # ids k..2k-1: the same colours, faded
+    categories = range(2 * k if selected is not None else k)
     frame_data = pd.DataFrame(
-        {
-            "x": projection.x,
-            "y": projection.y,
-            "id": pd.Categorical.from_codes(np.clip(ids, 0, k - 1), categories=range(k)),
-        }
+        {"x": projection.x, "y": projection.y, "id": pd.Categorical.from_codes(ids, categories=categories)}
     )
     canvas = ds.Canvas(plot_width=frame.width, plot_height=frame.height, x_range=frame.x, y_range=frame.y)
     aggregate = canvas.points(frame_data, "x", "y", agg=ds.by("id", ds.count()))  # (height, width, k)
@@ -156,9 +165,13 @@ def render(projection: Projection, paint: np.ndarray, colors: list[str], frame: 
         aggregate = tf.spread(aggregate, px=1)
         total = aggregate.values.sum(axis=2)
     counts = aggregate.values
-    index = _palette_index(counts.argmax(axis=2), total, int(total.max(initial=0)))
+    top = counts.argmax(axis=2)
+    if selected is not None:
+        chosen = counts[..., :k]
+        top = np.where(chosen.sum(axis=2) > 0, chosen.argmax(axis=2), counts[..., k:].argmax(axis=2) + k)
+    index = _palette_index(top, total, int(total.max(initial=0)))
     image = Image.fromarray(index, mode="P")  # row 0 is the lowest y, drawn at y0 (dy > 0)
-    image.putpalette(_palette(colors), rawmode="RGBA")
+    image.putpalette(_palette(colors, faded=selected is not None), rawmode="RGBA")
     buffer = io.BytesIO()
     image.save(buffer, format="PNG", optimize=False)
     dx = (frame.x[1] - frame.x[0]) / frame.width
@@ -249,13 +262,15 @@ def _palette_index(top: np.ndarray, total: np.ndarray, most: int) -> np.ndarray:
     return np.where(total > 0, index, 0).astype(np.uint8)
 
 
-def _palette(colors: list[str]) -> list[int]:
-    """RGBA entries: transparent, then each colour at each density step (at most 63 colours)."""
+def _palette(colors: list[str], faded: bool = False) -> list[int]:
+    """RGBA entries: transparent, then each colour at each density step; with ``faded``, then all faded."""
     entries = [0, 0, 0, 0]
-    for color in colors[: (256 - 1) // len(LEVELS)]:
-        red, green, blue = ImageColor.getrgb(color)[:3]
-        for alpha in LEVELS:
-            entries.extend((red, green, blue, round(255 * alpha)))
+    scales = (1.0, FADED) if faded else (1.0,)
+    for scale in scales:
+        for color in colors[: (256 - 1) // (len(LEVELS) * len(scales))]:
+            red, green, blue = ImageColor.getrgb(color)[:3]
+            for alpha in LEVELS:
+                entries.extend((red, green, blue, round(255 * alpha * scale)))
     return entries
 
 

@@ -47,10 +47,15 @@ def _image_of(values: dict) -> tuple[np.ndarray, dict]:
     return np.asarray(Image.open(io.BytesIO(png)).convert("RGBA")), place
 
 
-def _colours_of_samples(image: np.ndarray, place: dict) -> list[tuple]:
+def _pixels(place: dict) -> list[tuple[int, int]]:
+    """(row, column) of each classic sample in the image."""
     columns = np.floor((CLASSIC[:, 0] - (place["x0"] - place["dx"] / 2)) / place["dx"]).astype(int)
     rows = np.floor((CLASSIC[:, 1] - (place["y0"] - place["dy"] / 2)) / place["dy"]).astype(int)
-    return [tuple(image[row, column, :3]) for row, column in zip(rows, columns, strict=True)]  # opacity: density
+    return list(zip(rows, columns, strict=True))
+
+
+def _colours_of_samples(image: np.ndarray, place: dict) -> list[tuple]:
+    return [tuple(image[row, column, :3]) for row, column in _pixels(place)]  # opacity: density
 
 
 def test_a_large_scatter_is_an_image_with_a_caption(image_view):
@@ -155,3 +160,23 @@ def test_a_small_scatter_stays_points(tmp_path):
     figure = tree(client, app, ref).get(ids.SCATTER, "figure")
     assert figure["data"][0]["type"] == "scatter"
     assert raster_fig.RASTER_TRACE == 0  # the image takes the samples' trace, so patches of trace 1 still fit
+
+
+def test_a_selection_draws_the_image_again_not_every_point(client, dash_app, image_view):
+    _, view = image_view
+    root = int(next(iter(view["colors"])))
+    reply = call(
+        client,
+        dash_app,
+        ["selection-store.data"],
+        inputs={"node-pick-store.data": {"row": root, "t": 1}},
+        state={"view-store.data": view, "scatter-frame-store.data": FRAME, "color-by.value": "tree"},
+        triggered=["node-pick-store.data"],
+    )
+    values = _operations(reply.get(ids.SCATTER, "figure"))
+    assert ("data", 0, "selectedpoints") not in values
+    image, place = _image_of(values)
+    expected = fcluster(linkage(CLASSIC, "ward"), view["height"], "distance")
+    alphas = np.array([image[r, c, 3] for r, c in _pixels(place)])
+    chosen = expected == expected[np.flatnonzero(alphas == alphas.max())[0]]
+    assert alphas[~chosen].max() < alphas[chosen].min()  # the other cluster fades

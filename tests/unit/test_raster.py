@@ -125,3 +125,16 @@ def test_the_figure_is_the_base_plus_the_updates():
     extent = figure["data"][raster.EXTENT_TRACE]
     assert min(extent["x"]) < 0 < 10 < max(extent["x"])  # autorange shows all the data
     assert figure["layout"]["yaxis"]["autorange"] is True  # not reversed, as an image's would be
+
+
+def test_a_selection_keeps_its_colours_and_the_rest_fades():
+    x, y = [0.1, 0.5, 0.9], [0.1, 0.5, 0.9]
+    frame = raster.Frame((0.0, 1.0), (0.0, 1.0), 10, 10)
+    result = raster.render(
+        _projection(x, y), np.array([0, 0, 1]), ["#0072B2", "#E69F00"], frame, selected=np.array([1])
+    )
+    image = _decoded(result)
+    chosen, other, third = (image[_pixel_of(result, v, v)] for v in (0.5, 0.1, 0.9))
+    assert tuple(chosen[:3]) == tuple(other[:3]) == ImageColor.getrgb("#0072B2")
+    assert tuple(third[:3]) == ImageColor.getrgb("#E69F00")
+    assert other[3] == third[3] == round(chosen[3] * raster.FADED)
