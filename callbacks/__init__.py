@@ -45,7 +45,7 @@ def register_callbacks(app: Dash, store: SessionStore, settings: Settings, guard
     """
     guard = guard or store.job_guard(settings.job_limit, settings.job_timeout_seconds, settings.job_page_gone_seconds)
     data.register(app, store, settings)
-    options.register(app)
+    options.register(app, store, settings)
     linkage.register(app, store, settings, guard)
     linkage.register_job_outcome(app, store, guard)
     ask.register(app, store, settings)

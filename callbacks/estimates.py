@@ -23,6 +23,13 @@ def check_estimate(
     return estimate_for(store.dataset(ref), method, metric, tree_mode, settings)
 
 
+def cost_here(n: int, d: int, method: str, metric: str, settings: Settings, represented: int = 0) -> Estimate:
+    """What a tree of n samples (standing for ``represented``, when approximate) costs on this server's settings."""
+    return estimate_tree(
+        n, d, method, metric, representatives_of=represented, cophenetic_seconds=settings.cophenetic_budget_seconds
+    )
+
+
 def estimate_for(dataset: Dataset, method: str, metric: str, tree_mode: str, settings: Settings) -> Estimate:
     """:func:`check_estimate` of a dataset already read: its estimate, or ClusteringError over the memory budget."""
     if not dataset.is_distance_matrix:
@@ -31,10 +38,7 @@ def estimate_for(dataset: Dataset, method: str, metric: str, tree_mode: str, set
     if tree_mode != EXACT:
         _, representatives = TREE_MODES[tree_mode]
         n, represented = min(n, representatives), n
-    coph = settings.cophenetic_budget_seconds
-    estimate = estimate_tree(
-        n, dataset.n_features, method, metric, representatives_of=represented, cophenetic_seconds=coph
-    )
+    estimate = cost_here(n, dataset.n_features, method, metric, settings, represented)
     budget = settings.memory_budget_mb * 1_000_000
     if estimate.peak_bytes > budget:
         raise ClusteringError(

@@ -3,17 +3,29 @@
 Observations get the full menus (ward, centroid and median only with the
 euclidean metric). A distance matrix gets a single metric, "precomputed
 distances", and the methods that need coordinates switched off with the reason.
+
+On large data the method menu says what an exact tree of each method would
+cost there, and when single linkage is the only exact method that is quick
+(its minimum-spanning-tree path, ``hclust/mst.py``), the help line says so,
+with the way to use the others (an approximate tree). "Large" is the one
+rule of ``Settings.asks_first``: some method's exact tree would be asked
+about before it starts.
 """
 
 from __future__ import annotations
 
 from dash import Dash, Input, Output, html, no_update
 
+from callbacks.common import USER_ERRORS
+from callbacks.estimates import cost_here
 from components import ids
 from components.layout import method_options, metric_options
+from config import Settings
 from hclust import LINKAGE_METHODS
+from hclust.estimate import describe, duration_text
 from hclust.options import EUCLIDEAN
 from hclust.tree import PRECOMPUTED
+from state.session_store import DataRef, SessionStore
 
 PRECOMPUTED_LABEL = "precomputed distances"
 FALLBACK_METHOD = "average"
@@ -90,7 +102,42 @@ def menus(method: str | None, metric: str | None) -> tuple:
     return method_options(metric or EUCLIDEAN), metric_options(method), notes
 
 
-def register(app: Dash) -> None:
+def sized_menus(method: str | None, metric: str | None, shape: tuple[int, int] | None, settings: Settings) -> tuple:
+    """:func:`menus`, with each method's exact cost on data of ``shape`` (n, d) where some would be asked about.
+
+    Each option's label gains its estimate ("average · exact: about 45 min"),
+    and the help line names the quick exact methods, or says there are none.
+    """
+    method_menu, metric_menu, notes = menus(method, metric)
+    if shape is None or metric == PRECOMPUTED:
+        return method_menu, metric_menu, notes
+    n, d = shape
+    budget = settings.memory_budget_mb * 1_000_000
+    costs = {}
+    for option in method_menu:
+        if not option["disabled"]:
+            estimate = cost_here(n, d, option["value"], metric or EUCLIDEAN, settings)
+            costs[option["value"]] = (estimate, settings.asks_first(estimate.seconds, estimate.peak_bytes))
+    if not any(slow for _, slow in costs.values()):
+        return method_menu, metric_menu, notes
+    for option in method_menu:
+        if option["value"] in costs:
+            estimate = costs[option["value"]][0]
+            cost = "over the memory budget" if estimate.peak_bytes > budget else duration_text(estimate.seconds)
+            option["label"] = f"{option['label']} · {cost}"
+            option["title"] = f"{option['title']} An exact tree here: {describe(estimate)}."
+    quick = [name for name, (_, slow) in costs.items() if not slow]
+    if quick:
+        names = quick[0] if len(quick) == 1 else f"{', '.join(quick[:-1])} and {quick[-1]}"
+        words = f"only {names} linkage is" if len(quick) == 1 else f"{names} linkage are"
+        notes.append(html.Span(f" At {n:,} samples {words} exact and quick here.", className="block"))
+    else:
+        notes.append(html.Span(f" At {n:,} samples every exact tree takes long here.", className="block"))
+    notes.append(html.Span(" For the others, choose an approximate tree under Tree.", className="muted"))
+    return method_menu, metric_menu, notes
+
+
+def register(app: Dash, store: SessionStore, settings: Settings) -> None:
     """Register the option-menu callback on ``app``."""
 
     @app.callback(
@@ -99,6 +146,15 @@ def register(app: Dash) -> None:
         Output(ids.METHOD_HELP, "children"),
         Input(ids.METHOD, "value"),
         Input(ids.METRIC, "value"),
+        Input(ids.DATA_REF, "data"),
     )
-    def keep_menus_compatible(method, metric):
-        return menus(method, metric)
+    def keep_menus_compatible(method, metric, data_ref):
+        ref = DataRef.from_store(data_ref)
+        shape = None
+        if ref is not None:
+            try:
+                dataset = store.dataset(ref)
+                shape = (dataset.n_samples, dataset.n_features)
+            except USER_ERRORS:
+                shape = None  # the data panel says why; the menus stay plain
+        return sized_menus(method, metric, shape, settings)

@@ -199,16 +199,24 @@ def machine_memory_bytes() -> int:
 def describe(estimate: Estimate) -> str:
     """Plain words for an estimate: "about 12 s and 1.6 GB", "under 1 s and 3 MB"."""
     seconds = estimate.seconds
-    if seconds < 1:
-        duration = "under 1 s"
-    elif seconds < 120:
-        duration = f"{seconds:.0f} s"
-    else:
-        duration = f"{seconds / 60:.0f} min"
+    duration = duration_text(seconds)
     size = size_text(estimate.peak_bytes)
     return f"{duration} and {size}" if seconds < 1 else f"about {duration} and {size}"
 
 
+def duration_text(seconds: float) -> str:
+    """Plain words for a duration: "under 1 s", "12 s", "5 min", "6 h"."""
+    if seconds < 1:
+        return "under 1 s"
+    if seconds < 120:
+        return f"{seconds:.0f} s"
+    if seconds < 3 * 3600:
+        return f"{seconds / 60:.0f} min"
+    return f"{seconds / 3600:.0f} h"
+
+
 def size_text(n_bytes: float) -> str:
-    """Plain words for an amount of memory: "1.6 GB", "3 MB"."""
+    """Plain words for an amount of memory: "3 MB", "1.6 GB", "4.8 TB"."""
+    if n_bytes >= 1e12:
+        return f"{n_bytes / 1e12:.1f} TB"
     return f"{n_bytes / 1e9:.1f} GB" if n_bytes >= 1e8 else f"{n_bytes / 1e6:.0f} MB"

@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import pytest
 
+from callbacks.options import menus as plain_menus
+from callbacks.options import sized_menus
 from components import ids
+from config import Settings
+from factory import create_app
 from tests.callback.conftest import call, text_of
 from tests.callback.data_calls import (
     FORMATS_DIR,
@@ -196,3 +200,44 @@ def test_observations_from_a_file_after_a_distance_matrix_restore_euclidean(clie
         triggered=["missing-values.value"],
     )
     assert reply.get(ids.METRIC, "value") == "euclidean"
+
+
+# --- the method menu on large data -----------------------------------------------
+
+
+def test_the_method_menu_says_what_each_exact_tree_costs_where_some_would_ask():
+    method_menu, _, notes = sized_menus("ward", "euclidean", (1_000_000, 2), Settings())
+    labels = {option["value"]: option["label"] for option in method_menu}
+    assert labels["single"] == "single · 3 s"  # the minimum spanning tree: exact and quick
+    assert labels["average"].endswith("· over the memory budget")
+    words = " ".join(span.children for span in notes)
+    assert "At 1,000,000 samples only single linkage is exact and quick here." in words
+    assert "approximate tree" in words
+
+
+def test_the_method_menu_stays_plain_on_small_data():
+    plain_menu, _, _ = plain_menus("ward", "euclidean")
+    assert sized_menus("ward", "euclidean", (150, 2), Settings())[0] == plain_menu
+
+
+def test_the_menus_callback_reads_the_size_of_the_data(tmp_path):
+    # A server that asks before any tree: the classic example's 150 samples are "large" there.
+    app = create_app(Settings(cache_dir=tmp_path / "cache", ask_above_seconds=0))
+    client = app.server.test_client()
+    ref = call(
+        client,
+        app,
+        ["data-ref-store.data"],
+        inputs={"dataset.value": "classic"},
+        state={"session-store.data": "a" * 32},
+    ).get(ids.DATA_REF, "data")
+    reply = call(
+        client,
+        app,
+        ["method.options", "metric.options"],
+        inputs={"method.value": "ward", "metric.value": "euclidean", "data-ref-store.data": ref},
+        triggered=["data-ref-store.data"],
+    )
+    labels = [option["label"] for option in reply.get(ids.METHOD, "options")]
+    assert all(" · " in label for label in labels)
+    assert "every exact tree takes long here" in text_of(reply.get(ids.METHOD_HELP, "children"))
