@@ -59,7 +59,7 @@ SCATTER_POINTS_JS = """(n) => {
   if (!gd || !gd._fullData) return false;
   if (gd._fullData[0] && gd._fullData[0].type === 'image') {  // an image scatter: its caption counts the samples
     const caption = document.getElementById('scatter-caption');
-    return !!caption && caption.textContent.includes(n.toLocaleString('en-US') + ' samples drawn');
+    return !!caption && caption.textContent.includes(n.toLocaleString('en-US') + ' samples as an image');
   }
   const count = gd._fullData.filter(t => t.name === 'samples').reduce((s, t) => s + (t._length || 0), 0);
   return count === n;

@@ -24,7 +24,7 @@ from dash.exceptions import PreventUpdate
 from callbacks.clusters import selected_samples
 from callbacks.coloring import scatter_painting
 from callbacks.common import USER_ERRORS, error_message, patch_from, reply_in_order
-from callbacks.render import ViewState, render_view, scatter_is_image
+from callbacks.render import ViewState, image_caption, render_view, scatter_is_image
 from components import ids
 from config import Settings
 from figures import raster as raster_fig
@@ -123,7 +123,7 @@ def register(app: Dash, store: SessionStore, settings: Settings) -> None:
             return reply_in_order(ZOOM_OUTPUTS, {"message": error_message(error)}, "zoom of the image scatter")
         values = {
             "scatter": patch_from(raster_fig.raster_updates(raster)),
-            "caption": f"{projection.description}. {raster.describe(projection.x.size)}",
+            "caption": image_caption(projection, raster),
         }
         return reply_in_order(ZOOM_OUTPUTS, values, "zoom of the image scatter")
 

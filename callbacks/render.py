@@ -161,7 +161,7 @@ def full_figures(
         # A new tree shows the whole data again (its image is of the whole data).
         revision = f"{view.data}/{view.method}/{view.metric}/{view.tree_mode}"
         scatter = raster_fig.raster_figure(projection, raster, revision=revision, theme=view.theme)
-        caption = f"{projection.description}. {raster.describe(dataset.n_samples)}"
+        caption = image_caption(projection, raster)
         return dendrogram_figure_for(store, view, cut, slots), scatter, caption
     scatter = scatter_fig.scatter_figure(
         projection,
@@ -213,6 +213,12 @@ def cut_updates(
         raster = render_view(store.projection(view.ref), cut.labels, slots, view.theme, image_frame)
         return dendrogram, raster_fig.raster_updates(raster)
     return dendrogram, scatter_fig.cut_updates(cut, slots, view.theme)
+
+
+def image_caption(projection: Projection, raster: raster_fig.Raster) -> list:
+    """The image scatter's caption: the projection, and how the samples are aggregated (all of it on hover)."""
+    short, whole = raster.describe(projection.x.size)
+    return [f"{projection.description} · ", html.Span(short, title=whole, className="aggregated")]
 
 
 def scatter_is_image(n_samples: int, settings: Settings) -> bool:

@@ -109,14 +109,16 @@ class Raster:
     most_per_pixel: int
     shown: int
 
-    def describe(self, n: int) -> str:
-        """One sentence on how the image was made, for the scatter's caption."""
+    def describe(self, n: int) -> tuple[str, str]:
+        """How the image was made: a short phrase for the scatter's caption, and the whole of it (its tooltip)."""
         inside = "" if self.shown == n else f", {self.shown:,} in view"
-        return (
-            f"{n:,} samples drawn as a {self.width} x {self.height} image{inside}: each pixel in the colour "
-            f"of most of its samples, darker with more (up to {self.most_per_pixel:,} per pixel). "
-            "Zoom in to see them apart; hover for the nearest."
+        short = f"{n:,} samples as an image (up to {self.most_per_pixel:,} per pixel{inside})"
+        whole = (
+            f"{n:,} samples drawn as a {self.width} x {self.height} pixel image{inside}: each pixel in the "
+            f"colour of most of its samples, darker with more (up to {self.most_per_pixel:,} per pixel). "
+            "Zoom in to see them apart; hover for the nearest sample."
         )
+        return short, whole
 
 
 def render(

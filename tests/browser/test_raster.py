@@ -34,9 +34,11 @@ def test_the_image_is_drawn_at_the_plot_size_and_follows_a_cut(app_page):
     page = app_page
     placed = _placement(page)
     assert placed["type"] == "image"
-    caption = page.locator("#scatter-caption")
+    aggregated = page.locator("#scatter-caption .aggregated")
+    expect(aggregated).to_contain_text("150 samples as an image")
     # The first image is of a default size; the page then asks for one of its own plot area.
-    expect(caption).to_contain_text(f"drawn as a {round(placed['w'])} x {round(placed['h'])} image")
+    size = f"drawn as a {round(placed['w'])} x {round(placed['h'])} pixel image"
+    expect(aggregated).to_have_attribute("title", re.compile(re.escape(size)))
     before = graph_eval(page, "scatter", SOURCE)
     set_number(page, "n-clusters", 4)
     assert wait_for_graph(page, "scatter", f"(gd) => gd.data[0].source !== {before!r}"), "the cut did not repaint"
@@ -70,3 +72,5 @@ def test_hover_shows_the_nearest_sample_and_its_cluster(app_page):
     tooltip = page.locator(".dcc-tooltip-bounding-box")
     expect(tooltip).to_be_visible()
     expect(tooltip).to_contain_text(re.compile(r"sample \d+\s*cluster [12]"))
+    page.mouse.move(5, 5)  # away from the graph: the tooltip goes
+    expect(tooltip).to_be_hidden()

@@ -64,7 +64,7 @@ def test_a_large_scatter_is_an_image_with_a_caption(image_view):
     assert figure["data"][0]["type"] == "image"
     assert figure["data"][0]["source"].startswith("data:image/png;base64,")
     assert len(json.dumps(figure)) < 30_000
-    assert "150 samples drawn as a" in text_of(reply.get(ids.SCATTER_CAPTION, "children"))
+    assert "150 samples as an image" in text_of(reply.get(ids.SCATTER_CAPTION, "children"))
 
 
 def test_a_cut_repaints_the_image_with_scipys_clusters(client, dash_app, image_view):
@@ -117,7 +117,7 @@ def test_a_malformed_frame_renders_the_whole_view(client, dash_app, image_view, 
         inputs={"scatter-frame-store.data": frame},
         state={"view-store.data": view},
     )
-    assert "150 samples drawn" in text_of(reply.get(ids.SCATTER_CAPTION, "children"))
+    assert "150 samples as an image" in text_of(reply.get(ids.SCATTER_CAPTION, "children"))
 
 
 def _hover(client, app, view, hover):
