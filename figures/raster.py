@@ -144,29 +144,14 @@ def render(
     -------
     Raster
     """
-    # Imported here: datashader (and numba) take 0.6 s to import, and only large data need them.
-    import datashader as ds
-    import datashader.transfer_functions as tf
-
     k = len(colors)
     ids = np.clip(np.asarray(paint, dtype=np.int64), 0, k - 1)
     if selected is not None:
         faded = np.ones(ids.size, dtype=bool)
         faded[np.asarray(selected, dtype=np.int64)] = False
         ids = np.where(faded, ids + k, ids)  # ids k..2k-1: the same colours, faded
-    categories = range(2 * k if selected is not None else k)
-    frame_data = pd.DataFrame(
-        {"x": projection.x, "y": projection.y, "id": pd.Categorical.from_codes(ids, categories=categories)}
-    )
-    canvas = ds.Canvas(plot_width=frame.width, plot_height=frame.height, x_range=frame.x, y_range=frame.y)
-    aggregate = canvas.points(frame_data, "x", "y", agg=ds.by("id", ds.count()))  # (height, width, k)
-    total = aggregate.values.sum(axis=2)
-    most, shown = int(total.max(initial=0)), int(total.sum())
-    if np.count_nonzero(total) < SPARSE * total.size:
-        # Few occupied pixels (a zoom, or fewer samples than pixels): each sample takes 3 x 3 pixels.
-        aggregate = tf.spread(aggregate, px=1)
-        total = aggregate.values.sum(axis=2)
-    counts = aggregate.values
+    counts, most, shown = _counts(projection, ids, 2 * k if selected is not None else k, frame)
+    total = counts.sum(axis=2)
     top = counts.argmax(axis=2)
     if selected is not None:
         chosen = counts[..., :k]
@@ -251,6 +236,29 @@ def nearest_sample(projection: Projection, x: float, y: float, pixel: tuple[floa
     distance = ((projection.x - x) / sx) ** 2 + ((projection.y - y) / sy) ** 2
     index = int(np.argmin(distance))
     return index if distance[index] <= reach**2 else None
+
+
+def _counts(projection: Projection, ids: np.ndarray, categories: int, frame: Frame) -> tuple[np.ndarray, int, int]:
+    """Samples of each id per pixel (datashader), shape (height, width, categories); the most in a pixel; how many.
+
+    Sparse pictures (under :data:`SPARSE` of the pixels occupied) are spread
+    by a pixel all round, so a lone sample shows; the two numbers are the
+    counts before spreading.
+    """
+    # Imported here: datashader (and numba) take 0.6 s to import, and only large data need them.
+    import datashader as ds
+    import datashader.transfer_functions as tf
+
+    frame_data = pd.DataFrame(
+        {"x": projection.x, "y": projection.y, "id": pd.Categorical.from_codes(ids, categories=range(categories))}
+    )
+    canvas = ds.Canvas(plot_width=frame.width, plot_height=frame.height, x_range=frame.x, y_range=frame.y)
+    aggregate = canvas.points(frame_data, "x", "y", agg=ds.by("id", ds.count()))
+    total = aggregate.values.sum(axis=2)
+    most, shown = int(total.max(initial=0)), int(total.sum())
+    if np.count_nonzero(total) < SPARSE * total.size:
+        aggregate = tf.spread(aggregate, px=1)
+    return aggregate.values, most, shown
 
 
 def _palette_index(top: np.ndarray, total: np.ndarray, most: int) -> np.ndarray:
