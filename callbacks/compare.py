@@ -15,12 +15,12 @@ from dash.exceptions import PreventUpdate
 
 from callbacks.common import USER_ERRORS, error_message, message, reply_in_order
 from callbacks.estimates import check_estimate  # the main view's estimate and memory rule: both refuse alike
-from callbacks.render import ViewState, cluster_summary
+from callbacks.render import ViewState, cluster_summary, scatter_is_image
 from callbacks.show import cophenetic_text
 from components import ids
 from components.compare_panel import HINT, ari_table, method_card, method_choices
 from config import Settings
-from figures.compare import first_cut_slots, small_dendrogram, small_scatter
+from figures.compare import first_cut_slots, small_dendrogram, small_image_scatter, small_scatter
 from hclust import ClusteringError, Tree, color_links
 from hclust.dendrogram import DEFAULT_TRUNCATE_P
 from hclust.estimate import describe
@@ -87,7 +87,7 @@ def register(app: Dash, store: SessionStore, settings: Settings) -> None:
                 return _reply(**reply, grid=[], ari=[], note=comparison_note(None, view, left_out, too_slow))
             trees = [store.tree(view.ref, method, view.metric) for method in build]
             comparison = compare_methods(trees, view.k)
-            grid = method_cards(store, view, comparison, trees, settings.webgl_threshold)
+            grid = method_cards(store, view, comparison, trees, settings)
         except USER_ERRORS as error:
             return _reply(**reply, grid=[], ari=[], note=error_message(error, "Cannot compare the methods: "))
         note = comparison_note(comparison, view, left_out, too_slow, any(not t.cophenetic_is_exact for t in trees))
@@ -150,19 +150,22 @@ def affordable(
 
 
 def method_cards(
-    store: SessionStore, view: ViewState, comparison: MethodComparison, trees: list[Tree], webgl_threshold: int
+    store: SessionStore, view: ViewState, comparison: MethodComparison, trees: list[Tree], settings: Settings
 ) -> list:
-    """One card per method: its small dendrogram and scatter, colored by its cut at the view's k."""
+    """One card per method: its small dendrogram and scatter (an image for large data), colored by its cut."""
     dataset = store.dataset(view.ref)
     projection = store.projection(view.ref)
-    webgl = dataset.n_samples > webgl_threshold
+    webgl = dataset.n_samples > settings.webgl_threshold
+    image = scatter_is_image(dataset.n_samples, settings)
     cards = []
     for method, cut, tree in zip(comparison.methods, comparison.cuts, trees):
         geometry = store.geometry(view.ref, method, view.metric, COMPARE_P)
         revision = f"{view.data}/{method}/{view.metric}"
         figures = (
             small_dendrogram(tree, geometry, color_links(tree, geometry, cut), cut, revision, view.theme),
-            small_scatter(projection, cut, dataset.sample_names, webgl, revision, view.theme),
+            small_image_scatter(projection, cut, revision, view.theme)
+            if image
+            else small_scatter(projection, cut, dataset.sample_names, webgl, revision, view.theme),
         )
         clusters = cluster_summary(cut, first_cut_slots(cut))
         text = cophenetic_text(tree)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
+from figures import raster
 from figures.dendrogram import LEAF_TRACE, N_COLOR_TRACES, dendrogram_figure
 from figures.scatter import scatter_figure
 from figures.style import BASE_FONT_SIZE, N_SLOTS
@@ -112,6 +113,21 @@ def small_scatter(
     )
     n = projection.x.size
     figure.data[0].marker.size = 6 if n <= 1000 else 4 if n <= 10_000 else 3
+    figure.update_layout(dragmode="pan")
+    figure.update_xaxes(title=None, showticklabels=False)
+    figure.update_yaxes(title=None, showticklabels=False)
+    return _compact(figure, SCATTER_HEIGHT_PX, left=8)
+
+
+def small_image_scatter(projection: Projection, cut: Cut, revision: str = "", theme: Theme = LIGHT) -> go.Figure:
+    """:func:`small_scatter` for data drawn as an image (``figures/raster.py``): the whole data, card-sized.
+
+    The card's image is of the whole data and is not drawn again on zoom (the
+    main scatter is); it is a small picture of the same samples, coloured by ``cut``.
+    """
+    paint, colors = raster.paint_of(cut.labels, first_cut_slots(cut), theme)
+    image = raster.render(projection, paint, colors, raster.Frame.whole(projection, 320, SCATTER_HEIGHT_PX))
+    figure = raster.raster_figure(projection, image, revision=revision, theme=theme)
     figure.update_layout(dragmode="pan")
     figure.update_xaxes(title=None, showticklabels=False)
     figure.update_yaxes(title=None, showticklabels=False)

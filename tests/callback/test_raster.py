@@ -18,6 +18,7 @@ from figures import raster as raster_fig
 from loaders.builtin import load_builtin
 from tests.callback.conftest import call, text_of
 from tests.callback.test_callbacks import choose, tree
+from tests.callback.test_compare import compare
 
 CLASSIC = load_builtin("classic").features
 FRAME = {"x": [-5.0, 30.0], "y": [-10.0, 30.0], "width": 500, "height": 400}
@@ -180,3 +181,24 @@ def test_a_selection_draws_the_image_again_not_every_point(client, dash_app, ima
     alphas = np.array([image[r, c, 3] for r, c in _pixels(place)])
     chosen = expected == expected[np.flatnonzero(alphas == alphas.max())[0]]
     assert alphas[~chosen].max() < alphas[chosen].min()  # the other cluster fades
+
+
+def _figures_in(node) -> list[dict]:
+    """Every dcc.Graph figure inside serialized components."""
+    if isinstance(node, list):
+        return [figure for child in node for figure in _figures_in(child)]
+    if not isinstance(node, dict):
+        return []
+    props = node.get("props", {})
+    own = [props["figure"]] if node.get("type") == "Graph" and "figure" in props else []
+    return own + _figures_in(props.get("children"))
+
+
+def test_the_methods_side_by_side_draw_their_scatters_as_images(client, dash_app, image_view):
+    _, view = image_view
+    reply = compare(client, dash_app, view, ["ward", "average"])
+    figures = _figures_in(reply.get(ids.COMPARE_GRID, "children"))
+    scatters = [figure for figure in figures if figure["data"][0].get("name") == "samples"]
+    assert len(scatters) == 2
+    assert all(figure["data"][0]["type"] == "image" for figure in scatters)
+    assert len(reply.body) < 100_000
