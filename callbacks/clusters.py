@@ -37,6 +37,7 @@ from hclust.profile import describe, rank_features
 from loaders import DataError, Dataset
 from loaders.codegen import python_code, uses_vector_linkage
 from loaders.codegen_lessons import lesson_code
+from state.local_cache import LocalCache
 from state.session_store import SessionStore
 
 EXACT = "exact"  # ViewState.tree_mode of SciPy's own tree
@@ -62,6 +63,7 @@ class ClusterView:
     slots: np.ndarray
     shapes: np.ndarray
     medoid_of: object = None  # hclust.clusters.summarize_clusters' medoid_of, remembering medoids by tree node
+    square_of: object = None  # and its square_of, keeping the silhouettes' distances in the process
 
 
 def cluster_view(store: SessionStore, view: ViewState) -> ClusterView:
@@ -78,7 +80,22 @@ def cluster_view(store: SessionStore, view: ViewState) -> ClusterView:
         root = str(int(cut.roots[cluster - 1]))
         return store.memo(view.ref, ("medoid", view.method, view.metric, root), compute)
 
-    return ClusterView(dataset, tree, cut, slots, cluster_symbols(slots), medoid_of)
+    def square_of(subset: np.ndarray, compute) -> np.ndarray:
+        # The silhouettes' seeded subset is the same on every cut of this data (the key is its fingerprint).
+        def kept() -> np.ndarray:
+            square = compute()
+            square.setflags(write=False)  # shared by every request of the process
+            return square
+
+        return TABLE_DISTANCES.get((view.data, tree.metric, tree.n_samples, subset.size), kept)
+
+    return ClusterView(dataset, tree, cut, slots, cluster_symbols(slots), medoid_of, square_of)
+
+
+TABLE_DISTANCES = LocalCache(max_entries=6, max_bytes=64_000_000, size=lambda square: square.nbytes)
+"""The cluster table's silhouette distances (2,000 sampled rows at most: 32 MB), by data fingerprint and
+metric, as ``callbacks/aids.py`` keeps the silhouette aid's: a class on the built-in examples computes each once
+per process instead of on every cut."""
 
 
 def view_summary(clusters: ClusterView) -> ClusterSummary:
@@ -89,6 +106,7 @@ def view_summary(clusters: ClusterView) -> ClusterSummary:
         clusters.dataset.features,
         clusters.dataset.distances,
         medoid_of=clusters.medoid_of,
+        square_of=clusters.square_of,
     )
 
 

@@ -133,7 +133,7 @@ def silhouette_figure(sweep: SilhouetteSweep, current_k: int, revision: str = ""
     return _with_marks(figure, silhouette_k_updates(sweep, current_k))
 
 
-def cluster_silhouette_figure(result: ClusterSilhouettes, cluster_slots: np.ndarray) -> go.Figure:
+def cluster_silhouette_figure(result: ClusterSilhouettes, cluster_slots: np.ndarray) -> dict:
     """Mean silhouette of each cluster of the current cut, in the clusters' colors.
 
     Parameters
@@ -144,24 +144,27 @@ def cluster_silhouette_figure(result: ClusterSilhouettes, cluster_slots: np.ndar
 
     Returns
     -------
-    plotly.graph_objects.Figure
-        One bar per cluster and a dashed line at the overall mean.
+    dict
+        A figure as ``dcc.Graph`` takes it: one bar per cluster and a dashed
+        line at the overall mean. It is drawn again on every cut while the tab
+        is open, so it is built as plain data: plotly's validating objects
+        took 19 ms of the callback's 31 (the digits, 2 cores).
     """
     colors = [slot_color(int(cluster_slots[c - 1]) if c <= len(cluster_slots) else N_SLOTS) for c in result.clusters]
-    figure = go.Figure(
-        go.Bar(
-            x=[str(c) for c in result.clusters],
-            y=result.means,
-            marker={"color": colors, "line": {"color": TEXT_COLOR, "width": 1}},
-            customdata=result.sizes,
-            text=[f"{m:.2f}" for m in result.means] if result.clusters.size <= 12 else None,
-            textposition="inside",
-            insidetextanchor="end",
-            textfont={"size": LABEL_SIZE},
-            hovertemplate="cluster %{x}: mean silhouette %{y:.4f}<br>%{customdata} samples<extra></extra>",
-            name="clusters",
-        )
-    )
+    bar = {
+        "type": "bar",
+        "x": [str(c) for c in result.clusters],
+        "y": np.asarray(result.means, dtype=float).tolist(),
+        "marker": {"color": colors, "line": {"color": TEXT_COLOR, "width": 1}},
+        "customdata": np.asarray(result.sizes).tolist(),
+        "textposition": "inside",
+        "insidetextanchor": "end",
+        "textfont": {"size": LABEL_SIZE},
+        "hovertemplate": "cluster %{x}: mean silhouette %{y:.4f}<br>%{customdata} samples<extra></extra>",
+        "name": "clusters",
+    }
+    if result.clusters.size <= 12:
+        bar["text"] = [f"{m:.2f}" for m in result.means]
     shapes = []
     annotations = []
     if math.isfinite(result.overall):
@@ -181,18 +184,21 @@ def cluster_silhouette_figure(result: ClusterSilhouettes, cluster_slots: np.ndar
             }
         )
     low = float(min(0.0, result.means.min(initial=0.0)))
-    figure.update_layout(
-        base_layout(
-            margin={"l": 64, "r": 12, "t": 30, "b": 56},
-            shapes=shapes,
-            annotations=annotations,
-            bargap=0.25,
-            hovermode="closest",
-        )
+    layout = base_layout(
+        margin={"l": 64, "r": 12, "t": 30, "b": 56},
+        shapes=shapes,
+        annotations=annotations,
+        bargap=0.25,
+        hovermode="closest",
+        xaxis={"title": {"text": "cluster (current cut)"}, "type": "category", "showgrid": False},
+        yaxis={
+            "title": {"text": "mean silhouette"},
+            "range": [low - 0.08, 1.1],
+            "gridcolor": GRID_COLOR,
+            "zerolinecolor": "#9CA3AF",
+        },
     )
-    figure.update_xaxes(title="cluster (current cut)", type="category", showgrid=False)
-    figure.update_yaxes(title="mean silhouette", range=[low - 0.08, 1.1], gridcolor=GRID_COLOR, zerolinecolor="#9CA3AF")
-    return figure
+    return {"data": [bar], "layout": layout}
 
 
 def sse_figure(sweep: KMeansSweep, current_k: int, revision: str = "") -> go.Figure:

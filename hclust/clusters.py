@@ -133,6 +133,7 @@ def summarize_clusters(
     distances: np.ndarray | None = None,
     max_silhouette_samples: int = MAX_SILHOUETTE_SAMPLES,
     medoid_of: Callable[[int, np.ndarray, Callable[[], int]], int] | None = None,
+    square_of: Callable[[np.ndarray, Callable[[], np.ndarray]], np.ndarray] | None = None,
 ) -> ClusterSummary:
     """Size, centroid, medoid and mean silhouette of every cluster.
 
@@ -156,6 +157,11 @@ def summarize_clusters(
         medoid, calling ``compute()`` when it does not know it. A cluster's
         medoid depends only on its members, so a caller can remember it by the
         cluster's tree node while the cut moves. By default it is computed.
+    square_of : callable, optional
+        ``square_of(subset, compute)`` returns the square distance matrix of
+        the silhouettes' samples, calling ``compute()`` when it does not know
+        it. The subset is the same for every cut of the data (seeded), so a
+        caller can keep the matrix while the cut moves. By default it is computed.
 
     Returns
     -------
@@ -190,7 +196,8 @@ def summarize_clusters(
     medoids = np.array(
         [ask(c, idx, lambda idx=idx: source.medoid(idx)) for c, idx in enumerate(members, start=1)], dtype=np.int64
     )
-    samples, means, overall, sampled, note = _silhouettes(source, labels, sizes, max_silhouette_samples)
+    square = square_of or (lambda subset, compute: compute())
+    samples, means, overall, sampled, note = _silhouettes(source, labels, sizes, max_silhouette_samples, square)
     estimated = np.flatnonzero(sizes > MAX_EXACT_MEDOID) + 1
     medoid_note = ""
     if estimated.size:
@@ -224,7 +231,7 @@ def _members(labels: np.ndarray, sizes: np.ndarray) -> list[np.ndarray]:
     return np.split(order, np.cumsum(sizes)[:-1])
 
 
-def _silhouettes(source: _DistanceSource, labels: np.ndarray, sizes: np.ndarray, limit: int):
+def _silhouettes(source: _DistanceSource, labels: np.ndarray, sizes: np.ndarray, limit: int, square_of):
     n, k = labels.size, sizes.size
     per_sample = np.full(n, np.nan)
     per_cluster = np.full(k, np.nan)
@@ -243,7 +250,7 @@ def _silhouettes(source: _DistanceSource, labels: np.ndarray, sizes: np.ndarray,
     sub_labels = labels[subset]
     if not 2 <= np.unique(sub_labels).size <= subset.size - 1:
         return per_sample, per_cluster, np.nan, 0, note + " Too few clusters in the subset for a silhouette."
-    values = silhouette_values(source.square(subset), sub_labels)
+    values = silhouette_values(square_of(subset, lambda: source.square(subset)), sub_labels)
     per_sample[subset] = values
     counted = np.bincount(sub_labels, minlength=k + 1)[1:]
     sums = np.bincount(sub_labels, weights=values, minlength=k + 1)[1:]

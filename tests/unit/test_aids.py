@@ -284,3 +284,18 @@ def test_sampled_distances_wants_exactly_one_source(classic):
 def test_silhouette_k_max_out_of_range_is_refused(classic, k_max):
     with pytest.raises(ClusteringError, match="largest k"):
         silhouette_by_k(classic[1], sampled_distances(classic[1], features=classic[0]), k_max)
+
+
+def test_the_per_cluster_silhouette_figure_is_valid_plotly_data(classic):
+    import plotly.graph_objects as go
+
+    from figures.aids import cluster_silhouette_figure
+
+    features, tree = classic
+    cut = clusters_at_height(tree, 16.0)
+    result = silhouette_per_cluster(sampled_distances(tree, features=features), cut.labels)
+    figure = cluster_silhouette_figure(result, np.array([0, 1, 2, 3]))
+    validated = go.Figure(figure, skip_invalid=False)  # raises on any attribute plotly does not know
+    assert list(validated.data[0].y) == pytest.approx(result.means.tolist())
+    assert validated.layout.xaxis.type == "category"
+    assert validated.layout.shapes[0].y0 == pytest.approx(result.overall)
