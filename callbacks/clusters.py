@@ -173,32 +173,6 @@ def table_note(clusters: ClusterView, summary: ClusterSummary) -> list:
     return [html.Span(" · ".join(parts)), *[html.Span(note, className="hint block") for note in notes]]
 
 
-PANEL_REPLIES = LocalCache(max_entries=256)
-"""The clusters panel's replies by :attr:`ViewState.content_key` (a few KB each), for a room on the same data."""
-
-
-def panel_reply(store: SessionStore, view: ViewState, compared: str | None) -> tuple:
-    """The clusters panel of a view: its table, the table's note and the view's Python code.
-
-    Raises the app's own errors (an expired session, a tree not in the store).
-    """
-    clusters = cluster_view(store, view)
-    summary = view_summary(clusters)
-    code = _code_or_reason(clusters, view, compared)
-    dataset = clusters.dataset
-    table = cluster_table(
-        summary.sizes,
-        summary.silhouettes,
-        [dataset.sample_label(int(m)) if dataset.sample_names else f"#{int(m)}" for m in summary.medoids],
-        summary.centroids,
-        dataset.feature_names if dataset.n_features else (),
-        clusters.slots,
-        clusters.shapes,
-        clusters.cut.roots,
-    )
-    return table, table_note(clusters, summary), code
-
-
 def register(app: Dash, store: SessionStore, settings: Settings) -> None:
     """Register the clusters-panel callbacks on ``app``."""
 
@@ -215,14 +189,25 @@ def register(app: Dash, store: SessionStore, settings: Settings) -> None:
         view = ViewState.from_store(view_data)
         if view is None:
             raise PreventUpdate
-        compared = algorithm if color_by == "algorithm" or lesson_tab == "algorithms" else None
         try:
-            # The same view of the same data gives the same panel: a class cutting the built-in examples
-            # asks for a few dozen panels, kept here (errors are not kept).
-            exact = store.tree(view.ref, view.method, view.metric).cophenetic_is_exact  # the code says which
-            return PANEL_REPLIES.get((view.content_key, compared, exact), lambda: panel_reply(store, view, compared))
+            clusters = cluster_view(store, view)
+            summary = view_summary(clusters)
+            compared = algorithm if color_by == "algorithm" or lesson_tab == "algorithms" else None
+            code = _code_or_reason(clusters, view, compared)
         except USER_ERRORS as error:
             return no_update, html.Span(str(error), className="hint"), no_update
+        dataset = clusters.dataset
+        table = cluster_table(
+            summary.sizes,
+            summary.silhouettes,
+            [dataset.sample_label(int(m)) if dataset.sample_names else f"#{int(m)}" for m in summary.medoids],
+            summary.centroids,
+            dataset.feature_names if dataset.n_features else (),
+            clusters.slots,
+            clusters.shapes,
+            clusters.cut.roots,
+        )
+        return table, table_note(clusters, summary), code
 
     app.clientside_callback(
         ClientsideFunction(namespace="hclust", function_name="pickNode"),

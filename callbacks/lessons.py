@@ -24,13 +24,10 @@ from hclust.profile import profile_clusters
 from hclust.truth import TruthScores, score_against_classes
 from loaders import Dataset
 from loaders.recolor import grey_image_uri, hex_color
-from state.local_cache import LocalCache
 from state.session_store import SessionStore
 
 CENTROID_MEMBERS_SHOWN = 12
 MAX_CENTROID_IMAGES = 60
-TRUTH_REPLIES = LocalCache(max_entries=256)
-"""The True classes tab's replies by partition (data fingerprint, tree, the cut's roots), a few KB each."""
 
 
 def register(app: Dash, store: SessionStore) -> None:
@@ -45,18 +42,11 @@ def register(app: Dash, store: SessionStore) -> None:
         view, cut, dataset = _open_tab(store, view_data)
         if dataset.classes is None:
             return [html.P(NO_CLASSES)], None
-
-        def reply() -> tuple:
-            scores = score_against_classes(cut.labels, dataset.classes)
-            return truth_summary(scores, f"The tree's cut (k = {cut.n_clusters})"), contingency_table(scores)
-
-        # The scores depend only on the partition: the same for every cut between two merges, and for a
-        # whole class on the same example.
-        key = (view.data, view.method, view.metric, view.tree_mode, tuple(int(r) for r in cut.roots))
         try:
-            return TRUTH_REPLIES.get(key, reply)
+            scores = score_against_classes(cut.labels, dataset.classes)
         except USER_ERRORS as error:
             return error_message(error), None
+        return truth_summary(scores, f"The tree's cut (k = {cut.n_clusters})"), contingency_table(scores)
 
     @app.callback(
         Output(ids.ALGORITHM_SCORES, "children"),

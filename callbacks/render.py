@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import math
 from dataclasses import asdict, dataclass, field, replace
 
@@ -73,17 +72,6 @@ class ViewState:
             other.metric,
             other.tree_mode,
         )
-
-    @property
-    def content_key(self) -> str:
-        """Everything the view shows but whose it is: equal for two sessions holding the same data.
-
-        ``data`` is the dataset's fingerprint, so a key names what is shown,
-        never whose; the server refuses a request naming another session's
-        data before any callback runs (``state/ownership.py``), so a reply kept
-        under this key only reaches sessions that hold the same data.
-        """
-        return json.dumps({**asdict(self), "session": None}, sort_keys=True)
 
     @property
     def ref(self) -> DataRef:

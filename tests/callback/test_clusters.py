@@ -314,14 +314,3 @@ def test_labels_that_look_like_formulas_are_neutralized(client, dash_app, tmp_pa
     rows = list(csv.reader(io.StringIO(data["content"])))
     assert rows[0] == ["row", "label", "cluster", "silhouette"]
     assert [r[1] for r in rows[1:]] == ["'=cmd()", "'+danger", "safe", "'@at"]
-
-
-def test_a_kept_panel_is_keyed_by_content_not_by_session():
-    from dataclasses import replace
-
-    from callbacks.render import ViewState
-
-    view = ViewState("a" * 32, "d" * 32, "ward", "euclidean", 12, None, 16.0, 4)
-    assert replace(view, session="b" * 32).content_key == view.content_key  # the same data and cut
-    for change in ({"k": 5}, {"height": 15.0}, {"data": "e" * 32}, {"method": "average"}, {"colors": {"1": 2}}):
-        assert replace(view, **change).content_key != view.content_key, change
