@@ -264,7 +264,7 @@ def _view(view_data) -> ViewState:
 
 
 def _tree(store: SessionStore, view: ViewState) -> Tree:
-    return store.tree(view.ref, view.method, view.metric)
+    return store.tree(view.ref, view.method, view.metric, mode=view.tree_mode)
 
 
 SAMPLED_DISTANCES = LocalCache(max_entries=6, max_bytes=64_000_000, size=lambda data: data.square.nbytes)

@@ -69,7 +69,7 @@ class ClusterView:
 def cluster_view(store: SessionStore, view: ViewState) -> ClusterView:
     """The dataset, tree and cut of a view, with each cluster's color slot and marker shape."""
     dataset = store.dataset(view.ref)
-    tree = store.tree(view.ref, view.method, view.metric)
+    tree = store.tree(view.ref, view.method, view.metric, mode=view.tree_mode)
     cut = view.cut_rule.apply(tree)
     slots = np.array(
         [view.colors.get(str(int(root)), index % N_SLOTS) for index, root in enumerate(cut.roots)], dtype=np.int64
@@ -148,7 +148,14 @@ def tree_key(view: ViewState) -> str:
 
 def shown_geometry(store: SessionStore, view: ViewState):
     """The dendrogram layout on screen (a zoomed subtree when the view has a zoom root)."""
-    return store.geometry(view.ref, view.method, view.metric, view.p, getattr(view, "zoom_root", None))
+    return store.geometry(
+        view.ref,
+        view.method,
+        view.metric,
+        view.p,
+        getattr(view, "zoom_root", None),
+        mode=getattr(view, "tree_mode", None),
+    )
 
 
 def table_note(clusters: ClusterView, summary: ClusterSummary) -> list:
@@ -235,7 +242,7 @@ def register(app: Dash, store: SessionStore, settings: Settings) -> None:
             raise PreventUpdate
         node = selection.get("node") if selection and selection.get("tree") == tree_key(view) else None
         try:
-            tree = store.tree(view.ref, view.method, view.metric)
+            tree = store.tree(view.ref, view.method, view.metric, mode=view.tree_mode)
             geometry = shown_geometry(store, view)
             asked = selection_request(ctx.triggered_prop_ids, pick, geometry, tree.n_samples)
             if asked is IGNORE or (asked is KEEP and node is None and not selection):
@@ -310,7 +317,7 @@ def selected_samples(store: SessionStore, view: ViewState, selection: dict | Non
     """The samples of the stored selection, or None when it belongs to another tree (or there is none)."""
     if not selection or selection.get("tree") != tree_key(view) or selection.get("node") is None:
         return None
-    tree = store.tree(view.ref, view.method, view.metric)
+    tree = store.tree(view.ref, view.method, view.metric, mode=view.tree_mode)
     return samples_under(tree, int(selection["node"]))
 
 

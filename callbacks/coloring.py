@@ -135,7 +135,7 @@ def scatter_painting(store: SessionStore, view: ViewState, color_by: str | None,
         If the colouring cannot be made (no true classes, an algorithm that
         cannot run on this data).
     """
-    tree = store.tree(view.ref, view.method, view.metric)
+    tree = store.tree(view.ref, view.method, view.metric, mode=view.tree_mode)
     cut = view.cut_rule.apply(tree)
     slots = view.slots_for(cut)
     if color_by == TRUTH:

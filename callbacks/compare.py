@@ -85,7 +85,7 @@ def register(app: Dash, store: SessionStore, settings: Settings) -> None:
             left_out = {**left_out, **too_large}
             if not build:
                 return _reply(**reply, grid=[], ari=[], note=comparison_note(None, view, left_out, too_slow))
-            trees = [store.tree(view.ref, method, view.metric) for method in build]
+            trees = [store.tree(view.ref, method, view.metric, mode=view.tree_mode) for method in build]
             comparison = compare_methods(trees, view.k)
             grid = method_cards(store, view, comparison, trees, settings)
         except USER_ERRORS as error:
@@ -128,7 +128,7 @@ def affordable(
     """
     seconds, estimates, too_large = {}, {}, {}
     for method in methods:
-        if store.has_tree(view.ref, method, view.metric):
+        if store.has_tree(view.ref, method, view.metric, view.tree_mode):
             seconds[method] = 0.0
             continue
         try:
@@ -159,7 +159,7 @@ def method_cards(
     image = scatter_is_image(dataset.n_samples, settings)
     cards = []
     for method, cut, tree in zip(comparison.methods, comparison.cuts, trees):
-        geometry = store.geometry(view.ref, method, view.metric, COMPARE_P)
+        geometry = store.geometry(view.ref, method, view.metric, COMPARE_P, mode=view.tree_mode)
         revision = f"{view.data}/{method}/{view.metric}"
         figures = (
             small_dendrogram(tree, geometry, color_links(tree, geometry, cut), cut, revision, view.theme),

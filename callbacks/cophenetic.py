@@ -101,7 +101,7 @@ def _register_result(app: Dash, store: SessionStore) -> None:
         if "error" in result:
             return _shown(message=message(f"{NOT_COMPUTED}{result['error']}.", kind="error"))
         try:
-            tree = store.tree(view.ref, view.method, view.metric)
+            tree = store.tree(view.ref, view.method, view.metric, mode=view.tree_mode)
         except USER_ERRORS as error:
             return _shown(message=error_message(error, NOT_COMPUTED))
         pairs = tree.n_samples * (tree.n_samples - 1) // 2
@@ -147,7 +147,7 @@ def job_name(view: ViewState) -> str:
 
 def affordable(store: SessionStore, view: ViewState, settings: Settings) -> Estimate:
     """The exact value's cost; refused before starting when over the memory budget or the job time limit."""
-    tree, dataset = store.tree(view.ref, view.method, view.metric), store.dataset(view.ref)
+    tree, dataset = store.tree(view.ref, view.method, view.metric, mode=view.tree_mode), store.dataset(view.ref)
     cost = exact_cophenetic_cost(tree.n_samples, dataset.n_features, tree.method, tree.metric)
     budget = settings.memory_budget_mb * 1_000_000
     if cost.peak_bytes > budget:
@@ -165,12 +165,12 @@ def affordable(store: SessionStore, view: ViewState, settings: Settings) -> Esti
 
 def exact_cophenetic(store: SessionStore, view: ViewState, progress) -> CopheneticCorrelation:
     """The exact value of the view's tree from every pair, recorded in the store for that tree."""
-    tree, dataset = store.tree(view.ref, view.method, view.metric), store.dataset(view.ref)
+    tree, dataset = store.tree(view.ref, view.method, view.metric, mode=view.tree_mode), store.dataset(view.ref)
     if tree.cophenetic_is_exact:  # computed meanwhile (another tab)
         return CopheneticCorrelation(tree.cophenetic, 0.0, tree.n_samples * (tree.n_samples - 1) // 2, exact=True)
     exact = exact_cophenetic_correlation(
         dataset.features, tree.linkage, tree.leaf_order, tree.method, tree.metric, progress=progress
     )
-    store.put_exact_cophenetic(view.ref, view.method, view.metric, exact)
+    store.put_exact_cophenetic(view.ref, view.method, view.metric, exact, mode=view.tree_mode)
     progress(1.0, "done")
     return exact

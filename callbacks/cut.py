@@ -194,7 +194,7 @@ def register(app: Dash, store: SessionStore, settings: Settings) -> None:
         if request is None:
             raise PreventUpdate  # the inputs just echo the current view
         try:
-            tree = store.tree(view.ref, view.method, view.metric)
+            tree = store.tree(view.ref, view.method, view.metric, mode=view.tree_mode)
             cut, new_view = apply_request(tree, view, request)
             slots = view.slots_for(cut)
             new_view = new_view.with_cut(cut, slots, new_view.criterion)

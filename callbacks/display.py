@@ -62,7 +62,7 @@ def register(app: Dash, store: SessionStore, settings: Settings) -> None:
             raise PreventUpdate
         styled = replace(view, present=present, dark=dark)
         try:
-            tree = store.tree(styled.ref, styled.method, styled.metric)
+            tree = store.tree(styled.ref, styled.method, styled.metric, mode=styled.tree_mode)
             cut = styled.cut_rule.apply(tree)
             dendrogram, scatter, _ = full_figures(store, styled, cut, styled.slots_for(cut), settings, frame)
         except USER_ERRORS as error:

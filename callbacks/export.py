@@ -89,7 +89,7 @@ def register(app: Dash, store: SessionStore) -> None:
         view = _view(n_clicks, view_data)
         try:
             dataset = store.dataset(view.ref)
-            tree = store.tree(view.ref, view.method, view.metric)
+            tree = store.tree(view.ref, view.method, view.metric, mode=view.tree_mode)
         except USER_ERRORS as error:
             return no_update, error_message(error, "Could not export the linkage matrix: ")
         content = linkage_csv(tree.linkage, tree.method, tree.metric, dataset.name)

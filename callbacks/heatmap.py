@@ -53,7 +53,7 @@ def register(app: Dash, store: SessionStore) -> None:
         options = set(options or ())
         key = drawing_key(view, scale, options)
         try:
-            tree = store.tree(view.ref, view.method, view.metric)
+            tree = store.tree(view.ref, view.method, view.metric, mode=view.tree_mode)
             cut = view.cut_rule.apply(tree)
             slots = view.slots_for(cut)
             drawn, note = drawing(store, view, tree, scale or "value", options)
@@ -105,7 +105,10 @@ def drawing(store: SessionStore, view: ViewState, tree: Tree, scale: str, option
 
     def compute():
         if not optimal:  # the dendrogram's own layout
-            ordered, geometry = tree, store.geometry(view.ref, view.method, view.metric, view.p, view.zoom_root)
+            ordered, geometry = (
+                tree,
+                store.geometry(view.ref, view.method, view.metric, view.p, view.zoom_root, mode=view.tree_mode),
+            )
         else:
             ordered = optimally_ordered(tree, features=dataset.features, distances=dataset.distances)
             if view.zoom_root is None:

@@ -52,7 +52,7 @@ def register(app: Dash, store: SessionStore) -> None:
             if not store.memo(view.ref, ("has-image",), lambda: store.dataset(view.ref).image is not None):
                 return reply_in_order(IMAGE_OUTPUTS, {"hidden": True}, "image")
             dataset = store.dataset(view.ref)
-            cut = view.cut_rule.apply(store.tree(view.ref, view.method, view.metric))
+            cut = view.cut_rule.apply(store.tree(view.ref, view.method, view.metric, mode=view.tree_mode))
             original = store.memo(view.ref, ("image-original",), lambda: png_data_uri(dataset.image.pixels))
             values = {"hidden": False, "original": original, "chips": colour_chips(cut, view.slots_for(cut), dataset)}
             if color_by == ALGORITHM and algorithm in COMPARISON_ALGORITHMS:

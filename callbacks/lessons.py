@@ -104,7 +104,7 @@ def register(app: Dash, store: SessionStore) -> None:
             raise PreventUpdate
         cluster = int(ctx.triggered_id["index"])
         try:
-            tree = store.tree(view.ref, view.method, view.metric)
+            tree = store.tree(view.ref, view.method, view.metric, mode=view.tree_mode)
             cut = view.cut_rule.apply(tree)
             dataset = store.dataset(view.ref)
         except USER_ERRORS as error:
@@ -124,7 +124,7 @@ def _open_tab(store: SessionStore, view_data) -> tuple[ViewState, Cut, Dataset]:
     if view is None:
         raise PreventUpdate
     try:
-        tree = store.tree(view.ref, view.method, view.metric)
+        tree = store.tree(view.ref, view.method, view.metric, mode=view.tree_mode)
         return view, view.cut_rule.apply(tree), store.dataset(view.ref)
     except USER_ERRORS:
         raise PreventUpdate from None  # the cut callback says what is wrong

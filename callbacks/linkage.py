@@ -153,7 +153,7 @@ def register(app: Dash, store: SessionStore, settings: Settings, guard: JobGuard
 
         try:
             with guard.running(view.session, job_name(view), waiting):
-                store.tree(view.ref, view.method, view.metric, progress=report)
+                store.tree(view.ref, view.method, view.metric, progress=report, mode=view.tree_mode)
             return view_reply(show(store, settings, view, job["previous"], job["new_data"], job.get("pending")))
         except USER_ERRORS as error:
             return view_reply(failed(error))
@@ -212,7 +212,7 @@ def register_job_outcome(app: Dash, store: SessionStore, guard: JobGuard) -> Non
         view = ViewState.from_store(job["view"])
         if cancelled_just_now(cancelled_at):
             raise PreventUpdate  # cancelled: the cancel callback says so
-        if store.has_tree(view.ref, view.method, view.metric):
+        if store.has_tree(view.ref, view.method, view.metric, view.tree_mode):
             raise PreventUpdate  # built: the job showed it
         why = guard.outcome(view.session, job_name(view)) or JOB_FAILED
         return [html.P(f"{why} Retry starts it again.", className="msg msg-error")], False

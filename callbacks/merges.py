@@ -218,7 +218,7 @@ TOP_MERGES_SHOWN = 10
 
 def top_merges(store: SessionStore, view: ViewState):
     """The dendrogram's text alternative: its highest merges as a table."""
-    tree = store.tree(view.ref, view.method, view.metric)
+    tree = store.tree(view.ref, view.method, view.metric, mode=view.tree_mode)
     name = store.dataset(view.ref).sample_label
     last = tree.n_samples - 1
     merges = [read_merge(tree, step) for step in range(last, max(last - TOP_MERGES_SHOWN, 0), -1)]
@@ -231,7 +231,7 @@ def new_tree_values(store: SessionStore, view: ViewState, wanted=None) -> dict:
     ``wanted`` is the step an opened address asks for (``callbacks/address.py``): the slider starts
     there when the tree has that merge.
     """
-    n = store.tree(view.ref, view.method, view.metric).n_samples
+    n = store.tree(view.ref, view.method, view.metric, mode=view.tree_mode).n_samples
     start = first_step(n)
     step = wanted if isinstance(wanted, int) and 1 <= wanted <= n - 1 else start
     return {
@@ -255,7 +255,7 @@ def step_values(store: SessionStore, view: ViewState, step, image: bool = False)
     With an ``image`` scatter, whose points cannot be marked one by one, only
     the dendrogram is marked, and the info says so.
     """
-    tree = store.tree(view.ref, view.method, view.metric)
+    tree = store.tree(view.ref, view.method, view.metric, mode=view.tree_mode)
     dataset = store.dataset(view.ref)
     geometry = shown_geometry(store, view)
     merge = read_merge(tree, step)

@@ -161,7 +161,7 @@ def nearest_of(store: SessionStore, view: ViewState, hover: dict) -> html.Div | 
     if index is None:
         return None
     dataset = store.dataset(view.ref)
-    tree = store.tree(view.ref, view.method, view.metric)
+    tree = store.tree(view.ref, view.method, view.metric, mode=view.tree_mode)
     cluster = int(view.cut_rule.apply(tree).labels[index])
     name = dataset.sample_names[index] if dataset.sample_names is not None else f"sample {index}"
     return html.Div([html.B(str(name)[:80]), html.Br(), f"cluster {cluster}"], className="scatter-tip")

@@ -177,8 +177,8 @@ def full_figures(
 
 def dendrogram_figure_for(store: SessionStore, view: ViewState, cut: Cut, slots: np.ndarray):
     """The dendrogram of a view (the whole tree, or the zoomed branch), drawn from scratch."""
-    tree = store.tree(view.ref, view.method, view.metric)
-    geometry = store.geometry(view.ref, view.method, view.metric, view.p, view.zoom_root)
+    tree = store.tree(view.ref, view.method, view.metric, mode=view.tree_mode)
+    geometry = store.geometry(view.ref, view.method, view.metric, view.p, view.zoom_root, mode=view.tree_mode)
     revision = f"{view.data}/{view.method}/{view.metric}/{view.p}/{view.zoom_root}"
     dendrogram = dendrogram_fig.dendrogram_figure(
         tree,
@@ -206,7 +206,7 @@ def cut_updates(
     the page reported (a dict, or None for the whole data), which the image
     is rendered for.
     """
-    geometry = store.geometry(view.ref, view.method, view.metric, view.p, view.zoom_root)
+    geometry = store.geometry(view.ref, view.method, view.metric, view.p, view.zoom_root, mode=view.tree_mode)
     dendrogram = dendrogram_fig.cut_updates(geometry, color_links(tree, geometry, cut), slots, cut.height, view.theme)
     dendrogram = {**dendrogram, **criterion_updates(view)}
     if image_frame is not None:

@@ -160,7 +160,7 @@ def show(store: SessionStore, settings: Settings, view: ViewState, previous_view
     """
     previous = ViewState.from_store(previous_view)
     ref = view.ref
-    tree = store.tree(ref, view.method, view.metric)
+    tree = store.tree(ref, view.method, view.metric, mode=view.tree_mode)
     dataset = store.dataset(ref)
     wanted = pending_for(pending, ref)
     problems, selection = [], no_update

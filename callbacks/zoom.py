@@ -26,7 +26,7 @@ def zoom_caption(store: SessionStore, view: ViewState) -> str:
     """The dendrogram's caption: which branch is shown, and how to get back."""
     if view.zoom_root is None:
         return ""
-    tree = store.tree(view.ref, view.method, view.metric)
+    tree = store.tree(view.ref, view.method, view.metric, mode=view.tree_mode)
     size = int(tree.linkage[view.zoom_root - tree.n_samples, 3])
     return f"zoomed into a branch of {size:,} samples · double-click the plot for the whole tree"
 
@@ -51,7 +51,7 @@ def register(app: Dash, store: SessionStore) -> None:
         if view is None or not zoom:
             raise PreventUpdate
         try:
-            tree = store.tree(view.ref, view.method, view.metric)
+            tree = store.tree(view.ref, view.method, view.metric, mode=view.tree_mode)
             if zoom.get("reset"):
                 if view.zoom_root is None:
                     raise PreventUpdate  # already the whole tree: plotly's own autorange is enough
@@ -61,7 +61,7 @@ def register(app: Dash, store: SessionStore) -> None:
                 if root == view.zoom_root:
                     raise PreventUpdate
             else:
-                shown = store.geometry(view.ref, view.method, view.metric, view.p, view.zoom_root)
+                shown = store.geometry(view.ref, view.method, view.metric, view.p, view.zoom_root, mode=view.tree_mode)
                 x_range = (zoom["x0"], zoom["x1"])
                 root = zoom_root(tree, shown, x_range)
                 # The branch's whole drawing (a double-click's reset, as explicit ranges): the whole tree.

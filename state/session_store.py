@@ -154,7 +154,9 @@ class SessionStore:
         """The stored dataset; raises :class:`SessionExpiredError` when gone."""
         return self._get(self._key(ref, "dataset"))
 
-    def tree(self, ref: DataRef, method: str, metric: str, progress: Progress | None = None) -> Tree:
+    def tree(
+        self, ref: DataRef, method: str, metric: str, progress: Progress | None = None, mode: str | None = None
+    ) -> Tree:
         """The tree for (dataset, method, metric), built once and then reused.
 
         Parameters
@@ -167,6 +169,11 @@ class SessionStore:
             is rebuilt here only when its estimate is quick (``quick_seconds``),
             so no web request builds a slow tree, whatever path asked.
 
+        mode : str, optional
+            Exact or approximate (a key of :data:`TREE_MODES`): a view's own
+            ``tree_mode``. By default the dataset's (:meth:`set_tree_mode`),
+            which a background job sets for the tree it builds.
+
         Raises
         ------
         hclust.ClusteringError
@@ -176,7 +183,7 @@ class SessionStore:
         TreeNotBuiltError
             If the tree is not stored and too slow to build in a request.
         """
-        mode = self.tree_mode(ref)
+        mode = mode or self.tree_mode(ref)
 
         def build() -> Tree:
             dataset = self.dataset(ref)
@@ -188,9 +195,11 @@ class SessionStore:
         exact = self._cache.get(self._key(ref, "cophenetic", method, metric, mode)) if tree.cophenetic_pairs else None
         return tree if exact is None else tree.with_cophenetic(exact)
 
-    def put_exact_cophenetic(self, ref: DataRef, method: str, metric: str, exact: CopheneticCorrelation) -> None:
+    def put_exact_cophenetic(
+        self, ref: DataRef, method: str, metric: str, exact: CopheneticCorrelation, mode: str | None = None
+    ) -> None:
         """Record a tree's exact cophenetic correlation: :meth:`tree` gives it instead of the estimate from now on."""
-        self._put(ref.session_id, self._key(ref, "cophenetic", method, metric, self.tree_mode(ref)), exact)
+        self._put(ref.session_id, self._key(ref, "cophenetic", method, metric, mode or self.tree_mode(ref)), exact)
 
     def _check_quick(self, dataset: Dataset, method: str, metric: str, mode: str) -> None:
         n, represented = dataset.n_samples, 0
@@ -258,18 +267,21 @@ class SessionStore:
     def _table_key(session_id: str, key: str) -> str:
         return "/".join((session_id, "upload-table", key))
 
-    def geometry(self, ref: DataRef, method: str, metric: str, p: int, root: int | None = None) -> DendrogramGeometry:
+    def geometry(
+        self, ref: DataRef, method: str, metric: str, p: int, root: int | None = None, mode: str | None = None
+    ) -> DendrogramGeometry:
         """The truncated dendrogram layout of that tree with ``p`` leaves, computed once.
 
         With ``root``, the layout of the subtree under that node (a zoomed view).
         """
+        mode = mode or self.tree_mode(ref)
 
         def layout() -> DendrogramGeometry:
-            tree = self.tree(ref, method, metric)
+            tree = self.tree(ref, method, metric, mode=mode)
             names = _names(self.dataset(ref))
             return truncated_geometry(tree, p, names) if root is None else subtree_geometry(tree, root, p, names)
 
-        return self._memo(ref, ("geometry", method, metric, self.tree_mode(ref), str(p), str(root)), layout)
+        return self._memo(ref, ("geometry", method, metric, mode, str(p), str(root)), layout)
 
     def projection(self, ref: DataRef) -> Projection:
         """The 2-D view of the dataset's samples, computed once."""

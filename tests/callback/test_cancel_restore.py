@@ -230,3 +230,25 @@ def test_cancelling_new_choices_for_the_same_file_brings_back_the_previous_ones(
     text = message_text(reply)
     assert text.startswith("Cancelled: the new choices for 'spreadsheet_export.csv' were not used")
     assert "choose them again" in text
+
+
+def test_the_view_on_screen_keeps_its_own_tree_mode_while_another_mode_is_asked_for(client, dash_app, tmp_path):
+    """A job for an approximate tree sets the data's mode; the exact view on screen must still cut its own tree."""
+    import numpy as np
+    from scipy.cluster.hierarchy import linkage
+    from sklearn.datasets import make_blobs
+
+    from state.session_store import DataRef, SessionStore
+    from tests.callback.test_callbacks import cut
+
+    features, _ = make_blobs(2500, 2, centers=6, random_state=3)  # more rows than 2,000 representatives
+    raw = b"x,y\n" + b"\n".join(f"{a:.6f},{b:.6f}".encode() for a, b in features)
+    ref = upload(client, dash_app, raw, "blobs.csv").get(ids.DATA_REF, "data")
+    view = tree(client, dash_app, ref, method="ward").get(ids.VIEW, "data")
+    assert view["tree_mode"] == "exact"
+    # What starting (then cancelling, or losing) a job for the approximate tree leaves behind.
+    SessionStore.open(str(tmp_path / "cache"), 2048, 86_400).set_tree_mode(DataRef.from_store(ref), "kmeans-2000")
+    reply = cut(client, dash_app, view, "n-clusters.value", 4)
+    z = linkage(np.loadtxt(raw.decode().splitlines()[1:], delimiter=","), "ward")
+    height = reply.get(ids.VIEW, "data")["height"]
+    assert z[-4, 2] <= height < z[-3, 2]  # the exact tree's heights, not the approximate tree's
