@@ -126,7 +126,7 @@ def question_text(question: dict, settings: Settings) -> list:
     return [html.P(asked + offer[0].upper() + offer[1:], className="ask-question"), html.P(why, className="hint")]
 
 
-def answer(store: SessionStore, question: dict, button: str) -> dict:
+def answer(question: dict, button: str) -> dict:
     """What a choice sets, by :data:`ANSWER_OUTPUTS` name.
 
     "Start it" starts the asked job itself. The other two switch the
@@ -135,9 +135,7 @@ def answer(store: SessionStore, question: dict, button: str) -> dict:
     """
     job = question["job"]
     if button == ids.ASK_START:
-        view = ViewState.from_store(job["view"])
-        store.set_tree_mode(view.ref, view.tree_mode)  # the job's tree is built in this mode
-        return {"job": job, "ask": None}
+        return {"job": job, "ask": None}  # the job builds the tree of its view's mode
     if button == ids.ASK_APPROXIMATE and question["approximate"]:
         return {"tree_mode": APPROXIMATE}
     if button == ids.ASK_SINGLE and question["single"]:
@@ -171,4 +169,4 @@ def register(app: Dash, store: SessionStore, settings: Settings) -> None:
     def answer_question(_start, _approximate, _single, question):
         if not question:
             raise PreventUpdate  # answered already (a double click)
-        return reply_in_order(ANSWER_OUTPUTS, answer(store, question, ctx.triggered_id), "answer")
+        return reply_in_order(ANSWER_OUTPUTS, answer(question, ctx.triggered_id), "answer")

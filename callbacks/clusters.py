@@ -15,7 +15,7 @@ from dash.exceptions import PreventUpdate
 
 from callbacks.coloring import scatter_painting
 from callbacks.common import USER_ERRORS, patch_from, reply_in_order
-from callbacks.render import ViewState, render_view, scatter_is_image
+from callbacks.render import ViewState, scatter_is_image
 from components import ids
 from components.clusters_panel import (
     MAX_LISTED_SAMPLES,
@@ -331,9 +331,7 @@ def highlight(store: SessionStore, view: ViewState, samples: np.ndarray | None, 
     if image is None:
         return patch_from(scatter_selection_updates(samples))
     painting = scatter_painting(store, view, image["color_by"], image["algorithm"])
-    projection = store.projection(view.ref)
-    shown = render_view(projection, painting.labels, painting.slots, view.theme, image["frame"] or {}, samples)
-    return patch_from(raster_fig.raster_updates(shown))
+    return patch_from(raster_fig.raster_updates(painting.image(store, view, image["frame"], samples)))
 
 
 def _cleared(geometry, n_samples: int) -> dict:

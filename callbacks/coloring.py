@@ -71,7 +71,7 @@ def register(app: Dash, store: SessionStore, settings: Settings) -> None:
             )
         updates = painting.centroids(store, view, bool(centroids))
         if not by_tree or triggered == ids.COLOR_BY or message is not no_update:
-            image = scatter_is_image(store.dataset(view.ref).n_samples, settings)
+            image = scatter_is_image(painting.labels.size, settings)
             updates.update(painting.image_updates(store, view, frame) if image else painting.colors)
         return patch_from(updates), message
 
@@ -107,11 +107,17 @@ class Painting:
     slots: np.ndarray
     colors: dict
 
+    def image(self, store: SessionStore, view: ViewState, frame: object, selected=None) -> raster_fig.Raster:
+        """The same painting as an image of ``frame`` (the plot area the page reported; None: the whole data).
+
+        ``selected``: a branch selection's samples, lit while the others fade.
+        """
+        return render_view(store.projection(view.ref), self.labels, self.slots, view.theme, frame or {}, selected)
+
     def image_updates(self, store: SessionStore, view: ViewState, frame: object) -> dict:
         """The same painting for an image scatter: the image rendered for ``frame``, and the note."""
-        raster = render_view(store.projection(view.ref), self.labels, self.slots, view.theme, frame or {})
         note = {path: value for path, value in self.colors.items() if path[0] == "layout"}
-        return {**raster_fig.raster_updates(raster), **note}
+        return {**raster_fig.raster_updates(self.image(store, view, frame)), **note}
 
     def centroids(self, store: SessionStore, view: ViewState, on: bool) -> dict:
         """Updates of the centroid markers: each painted group's mean position in the scatter, or none."""

@@ -121,7 +121,6 @@ def register(app: Dash, store: SessionStore, settings: Settings, guard: JobGuard
                 waiting = wait_or_ask(store, settings, view, job)
                 if waiting:
                     return tree_reply(**{**stop_job, **closed, **waiting})
-            store.set_tree_mode(ref, view.tree_mode)
             outputs = show(store, settings, view, previous_view, new_data, pending)
         except USER_ERRORS as error:
             return tree_reply(**failed(error), **closed)  # everything stays on screen as it was
@@ -247,8 +246,7 @@ def wait_or_ask(store: SessionStore, settings: Settings, view: ViewState, job: d
     """How a tree that is not built yet starts, by :data:`TREE_OUTPUTS` name.
 
     ``{"ask": question}`` when its estimate passes the rule of
-    :meth:`config.Settings.asks_first` (the tree mode stays as it is: the
-    view on screen keeps its trees); else ``{"job": job}`` when it takes
+    :meth:`config.Settings.asks_first`; else ``{"job": job}`` when it takes
     longer than ``background_after_seconds``; else ``{}``, to build it now.
     Raises ClusteringError over the memory budget.
     """
@@ -259,7 +257,6 @@ def wait_or_ask(store: SessionStore, settings: Settings, view: ViewState, job: d
         return {"ask": question}
     if estimate.seconds <= settings.background_after_seconds:
         return {}
-    store.set_tree_mode(view.ref, view.tree_mode)  # the job builds its tree in this mode
     return {"job": job}
 
 

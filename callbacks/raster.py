@@ -24,7 +24,7 @@ from dash.exceptions import PreventUpdate
 from callbacks.clusters import selected_samples
 from callbacks.coloring import scatter_painting
 from callbacks.common import USER_ERRORS, error_message, patch_from, reply_in_order
-from callbacks.render import ViewState, image_caption, render_view, scatter_is_image
+from callbacks.render import ViewState, image_caption, scatter_is_image
 from components import ids
 from config import Settings
 from figures import raster as raster_fig
@@ -113,12 +113,12 @@ def register(app: Dash, store: SessionStore, settings: Settings) -> None:
         if view is None or frame is None:
             raise PreventUpdate  # a new view: its figure is of the whole data already
         try:
-            if not scatter_is_image(store.dataset(view.ref).n_samples, settings):
+            projection = store.projection(view.ref)
+            if not scatter_is_image(projection.x.size, settings):
                 raise PreventUpdate
             painting = scatter_painting(store, view, color_by, algorithm)
-            projection = store.projection(view.ref)
             selected = selected_samples(store, view, selection)  # a selection stays lit
-            raster = render_view(projection, painting.labels, painting.slots, view.theme, frame, selected)
+            raster = painting.image(store, view, frame, selected)
         except USER_ERRORS as error:
             return reply_in_order(ZOOM_OUTPUTS, {"message": error_message(error)}, "zoom of the image scatter")
         values = {

@@ -239,8 +239,9 @@ def render_view(
     ``frame`` is the plot area as the page reported it (``{}`` or None: the
     whole data); ``selected``, a branch selection's samples (the others fade).
     """
-    paint, colors = raster_fig.paint_of(labels, slots, theme)
-    return raster_fig.render(projection, paint, colors, raster_fig.Frame.from_store(frame, projection), selected)
+    return raster_fig.render_clusters(
+        projection, labels, slots, theme, raster_fig.Frame.from_store(frame, projection), selected
+    )
 
 
 def criterion_updates(view: ViewState) -> dict:

@@ -125,8 +125,8 @@ def small_image_scatter(projection: Projection, cut: Cut, revision: str = "", th
     The card's image is of the whole data and is not drawn again on zoom (the
     main scatter is); it is a small picture of the same samples, coloured by ``cut``.
     """
-    paint, colors = raster.paint_of(cut.labels, first_cut_slots(cut), theme)
-    image = raster.render(projection, paint, colors, raster.Frame.whole(projection, 320, SCATTER_HEIGHT_PX))
+    frame = raster.Frame.whole(projection, 320, SCATTER_HEIGHT_PX)
+    image = raster.render_clusters(projection, cut.labels, first_cut_slots(cut), theme, frame)
     figure = raster.raster_figure(projection, image, revision=revision, theme=theme)
     figure.update_layout(dragmode="pan")
     figure.update_xaxes(title=None, showticklabels=False)

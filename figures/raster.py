@@ -190,6 +190,19 @@ def paint_of(labels: np.ndarray, cluster_slots: np.ndarray, theme: Theme) -> tup
     return of_id[ids].astype(np.uint8), [theme.slot_color(slot) for slot in range(neutral + 1)]
 
 
+def render_clusters(
+    projection: Projection,
+    labels: np.ndarray,
+    cluster_slots: np.ndarray,
+    theme: Theme,
+    frame: Frame,
+    selected: np.ndarray | None = None,
+) -> Raster:
+    """:func:`render` of a partition: ids 1..k in their slots' colours, 0 grey (:func:`paint_of`)."""
+    paint, colors = paint_of(labels, cluster_slots, theme)
+    return render(projection, paint, colors, frame, selected)
+
+
 def raster_updates(raster: Raster) -> FigureUpdates:
     """The image trace's updates for a new rendering (a cut, a colouring, a zoom)."""
     return {

@@ -154,9 +154,7 @@ class SessionStore:
         """The stored dataset; raises :class:`SessionExpiredError` when gone."""
         return self._get(self._key(ref, "dataset"))
 
-    def tree(
-        self, ref: DataRef, method: str, metric: str, progress: Progress | None = None, mode: str | None = None
-    ) -> Tree:
+    def tree(self, ref: DataRef, method: str, metric: str, progress: Progress | None = None, mode: str = EXACT) -> Tree:
         """The tree for (dataset, method, metric), built once and then reused.
 
         Parameters
@@ -169,10 +167,10 @@ class SessionStore:
             is rebuilt here only when its estimate is quick (``quick_seconds``),
             so no web request builds a slow tree, whatever path asked.
 
-        mode : str, optional
-            Exact or approximate (a key of :data:`TREE_MODES`): a view's own
-            ``tree_mode``. By default the dataset's (:meth:`set_tree_mode`),
-            which a background job sets for the tree it builds.
+        mode : str
+            Exact (the default) or approximate, a key of :data:`TREE_MODES`:
+            the asking view's own ``tree_mode``, so each view reads its own
+            tree whatever another request (a job, a cancelled one) asked for.
 
         Raises
         ------
@@ -183,7 +181,7 @@ class SessionStore:
         TreeNotBuiltError
             If the tree is not stored and too slow to build in a request.
         """
-        mode = mode or self.tree_mode(ref)
+        mode = _known_mode(mode)
 
         def build() -> Tree:
             dataset = self.dataset(ref)
@@ -196,10 +194,10 @@ class SessionStore:
         return tree if exact is None else tree.with_cophenetic(exact)
 
     def put_exact_cophenetic(
-        self, ref: DataRef, method: str, metric: str, exact: CopheneticCorrelation, mode: str | None = None
+        self, ref: DataRef, method: str, metric: str, exact: CopheneticCorrelation, mode: str = EXACT
     ) -> None:
         """Record a tree's exact cophenetic correlation: :meth:`tree` gives it instead of the estimate from now on."""
-        self._put(ref.session_id, self._key(ref, "cophenetic", method, metric, mode or self.tree_mode(ref)), exact)
+        self._put(ref.session_id, self._key(ref, "cophenetic", method, metric, _known_mode(mode)), exact)
 
     def _check_quick(self, dataset: Dataset, method: str, metric: str, mode: str) -> None:
         n, represented = dataset.n_samples, 0
@@ -215,28 +213,9 @@ class SessionStore:
         """The bounds on background tree jobs, kept in this store (shared by every process)."""
         return JobGuard(self._cache, limit, timeout_seconds, page_gone_seconds)
 
-    def has_tree(self, ref: DataRef, method: str, metric: str, mode: str | None = None) -> bool:
-        """True when that tree is already built (so showing it is instant); ``mode`` defaults to :meth:`tree_mode`."""
-        return self._key(ref, "tree", method, metric, mode or self.tree_mode(ref)) in self._cache
-
-    def set_tree_mode(self, ref: DataRef, mode: str) -> None:
-        """Choose exact or approximate trees for this session's dataset.
-
-        Parameters
-        ----------
-        ref : DataRef
-        mode : str
-            A key of :data:`TREE_MODES`. Every later :meth:`tree` of this
-            dataset (for any method and metric, from any callback) is built
-            that way, so no caller has to pass it along.
-        """
-        if mode not in TREE_MODES:
-            raise ClusteringError(f"unknown tree mode {mode!r}; choose one of: {', '.join(TREE_MODES)}")
-        self._cache.set(self._key(ref, "mode"), mode, expire=self._ttl)
-
-    def tree_mode(self, ref: DataRef) -> str:
-        """The tree mode of this dataset (``"exact"`` unless chosen otherwise)."""
-        return self._cache.get(self._key(ref, "mode")) or EXACT
+    def has_tree(self, ref: DataRef, method: str, metric: str, mode: str = EXACT) -> bool:
+        """True when that tree is already built (so showing it is instant)."""
+        return self._key(ref, "tree", method, metric, _known_mode(mode)) in self._cache
 
     def put_table(self, session_id: str, table: Table) -> str:
         """Store an uploaded file's parsed table for a session; returns its key.
@@ -268,13 +247,13 @@ class SessionStore:
         return "/".join((session_id, "upload-table", key))
 
     def geometry(
-        self, ref: DataRef, method: str, metric: str, p: int, root: int | None = None, mode: str | None = None
+        self, ref: DataRef, method: str, metric: str, p: int, root: int | None = None, mode: str = EXACT
     ) -> DendrogramGeometry:
         """The truncated dendrogram layout of that tree with ``p`` leaves, computed once.
 
         With ``root``, the layout of the subtree under that node (a zoomed view).
         """
-        mode = mode or self.tree_mode(ref)
+        mode = _known_mode(mode)
 
         def layout() -> DendrogramGeometry:
             tree = self.tree(ref, method, metric, mode=mode)
@@ -393,6 +372,13 @@ def private_directory(directory: str | os.PathLike) -> str:
         raise PermissionError(f"the store directory {path} belongs to another user; choose another HCLUST_CACHE_DIR")
     path.chmod(0o700)
     return str(path)
+
+
+def _known_mode(mode: str) -> str:
+    """``mode`` if it is a key of :data:`TREE_MODES` (a view's, as the page sent it), else ClusteringError."""
+    if mode not in TREE_MODES:
+        raise ClusteringError(f"unknown tree mode {mode!r}; choose one of: {', '.join(TREE_MODES)}")
+    return mode
 
 
 def _names(dataset: Dataset) -> list[str] | None:

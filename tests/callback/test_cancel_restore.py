@@ -233,7 +233,7 @@ def test_cancelling_new_choices_for_the_same_file_brings_back_the_previous_ones(
 
 
 def test_the_view_on_screen_keeps_its_own_tree_mode_while_another_mode_is_asked_for(client, dash_app, tmp_path):
-    """A job for an approximate tree sets the data's mode; the exact view on screen must still cut its own tree."""
+    """With the approximate tree of the data built too, the exact view on screen still cuts its own tree."""
     import numpy as np
     from scipy.cluster.hierarchy import linkage
     from sklearn.datasets import make_blobs
@@ -246,8 +246,9 @@ def test_the_view_on_screen_keeps_its_own_tree_mode_while_another_mode_is_asked_
     ref = upload(client, dash_app, raw, "blobs.csv").get(ids.DATA_REF, "data")
     view = tree(client, dash_app, ref, method="ward").get(ids.VIEW, "data")
     assert view["tree_mode"] == "exact"
-    # What starting (then cancelling, or losing) a job for the approximate tree leaves behind.
-    SessionStore.open(str(tmp_path / "cache"), 2048, 86_400).set_tree_mode(DataRef.from_store(ref), "kmeans-2000")
+    # The approximate tree of the same data is in the store too (a job for it ran, or was cancelled).
+    store = SessionStore.open(str(tmp_path / "cache"), 2048, 86_400)
+    store.tree(DataRef.from_store(ref), "ward", "euclidean", mode="kmeans-2000")
     reply = cut(client, dash_app, view, "n-clusters.value", 4)
     z = linkage(np.loadtxt(raw.decode().splitlines()[1:], delimiter=","), "ward")
     height = reply.get(ids.VIEW, "data")["height"]

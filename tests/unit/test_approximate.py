@@ -55,8 +55,6 @@ def test_store_builds_the_tree_of_the_chosen_mode(tmp_path, three_groups):
     store = SessionStore.open(str(tmp_path), 100, 60)
     ref = store.put_dataset("s", Dataset(name="groups", features=three_groups, feature_names=("a", "b")))
     exact = store.tree(ref, "average", "euclidean")
-    store.set_tree_mode(ref, "sample-2000")
-    approximate = store.tree(ref, "average", "euclidean")
+    approximate = store.tree(ref, "average", "euclidean", mode="sample-2000")
     assert exact.note == "" and "Approximate" in approximate.note
-    store.set_tree_mode(ref, "exact")
-    assert store.tree(ref, "average", "euclidean").note == ""
+    assert store.tree(ref, "average", "euclidean", mode="exact").note == ""
