@@ -35,24 +35,37 @@ from state.session_store import SessionStore
 FRAME = f"""
 function (relayout, figure, current) {{
     const skip = window.dash_clientside.no_update;
+    const same = (a, b) => JSON.stringify(a) === JSON.stringify(b);
     const measure = () => {{
         const graph = document.getElementById("{ids.SCATTER}");
         const plot = graph && graph.querySelector(".js-plotly-plot");
         const full = plot && plot._fullLayout;
-        if (!full || !plot.data || !plot.data.length || plot.data[0].type !== "image") {{ return skip; }}
+        if (!full || !plot.data || !plot.data.length || plot.data[0].type !== "image") {{ return null; }}
         // An axis on autorange shows the whole data (the server knows its extent): sending no range
         // keeps the image inside the autorange, so drawing it cannot widen the axes again.
         const range = (axis) => (axis.autorange ? null : axis.range.map(Number));
-        const frame = {{
-            x: range(full.xaxis), y: range(full.yaxis),
-            width: Math.round(full._size.w), height: Math.round(full._size.h),
-        }};
-        return JSON.stringify(frame) === JSON.stringify(current) ? skip : frame;
+        const [least, most] = [{raster_fig.SIZE_LIMITS[0]}, {raster_fig.SIZE_LIMITS[1]}];  // as the server clamps
+        const side = (pixels) => Math.min(Math.max(Math.round(pixels), least), most);
+        return {{x: range(full.xaxis), y: range(full.yaxis), width: side(full._size.w), height: side(full._size.h)}};
     }};
+    // An image says what frame it was drawn for, which may not be the store's: a reply rendered
+    // for an older frame can arrive after a newer one.
+    const image = figure && figure.data && figure.data[0];
+    if (!image || image.type !== "image") {{ return skip; }}
+    const drawn = image.meta && image.meta.frame;
     const fired = window.dash_clientside.callback_context.triggered.map((t) => t.prop_id);
-    if (!fired.includes("{ids.SCATTER}.figure")) {{ return measure(); }}
-    if (!figure || !figure.data || !figure.data.length || figure.data[0].type !== "image") {{ return skip; }}
-    return new Promise((resolve) => setTimeout(() => resolve(measure()), 250));
+    if (!fired.includes("{ids.SCATTER}.figure")) {{
+        const frame = measure();
+        return frame && !(same(frame, current) && same(frame, drawn)) ? frame : skip;
+    }}
+    // A new image: ask again unless it was drawn for this very frame.
+    return new Promise((resolve) => setTimeout(() => {{
+        const frame = measure();
+        const asked = JSON.stringify([drawn, frame]);
+        const again = frame && !same(frame, drawn) && window._hclustAsked !== asked;
+        window._hclustAsked = again ? asked : null;  // once per mismatch, so an odd frame cannot loop
+        resolve(again ? frame : skip);
+    }}, 250));
 }}
 """
 

@@ -52,17 +52,27 @@ PAD = 0.03
 
 @dataclass(frozen=True)
 class Frame:
-    """What the plot area shows: the axes' ranges and its size in screen pixels."""
+    """What the plot area shows: the axes' ranges and its size in screen pixels.
+
+    ``autorange`` says, per axis, that the range is the whole data's because
+    the page reported none (its axis on autorange), as ``reported`` gives back.
+    """
 
     x: tuple[float, float]
     y: tuple[float, float]
     width: int
     height: int
+    autorange: tuple[bool, bool] = (False, False)
 
     @classmethod
     def whole(cls, projection: Projection, width: int = DEFAULT_SIZE[0], height: int = DEFAULT_SIZE[1]) -> Frame:
         """All the data, with a small margin, in a plot area of ``width`` x ``height`` pixels."""
-        return cls(_padded(projection.x), _padded(projection.y), width, height)
+        return cls(_padded(projection.x), _padded(projection.y), width, height, (True, True))
+
+    def reported(self) -> dict:
+        """The frame in the page's terms (``from_store``'s), so the page can tell what an image was drawn for."""
+        x, y = (None if auto else list(side) for auto, side in zip(self.autorange, (self.x, self.y)))
+        return {"x": x, "y": y, "width": self.width, "height": self.height}
 
     @classmethod
     def from_store(cls, value: object, projection: Projection) -> Frame:
@@ -77,7 +87,8 @@ class Frame:
             return whole
         width = _side(value.get("width"), whole.width)
         height = _side(value.get("height"), whole.height)
-        return cls(_range(value.get("x"), whole.x), _range(value.get("y"), whole.y), width, height)
+        x, y = _range(value.get("x"), None), _range(value.get("y"), None)
+        return cls(x or whole.x, y or whole.y, width, height, (x is None, y is None))
 
 
 @dataclass(frozen=True)
@@ -91,8 +102,8 @@ class Raster:
     x0, dx, y0, dy : float
         The centre of the bottom-left pixel and a pixel's size, in data units
         (plotly ``Image``'s own attributes; rows go up).
-    width, height : int
-        Pixels.
+    frame : Frame
+        What it was drawn for; its ``width`` and ``height`` are the image's, in pixels.
     most_per_pixel : int
         The largest number of samples in one pixel.
     shown : int
@@ -104,10 +115,19 @@ class Raster:
     dx: float
     y0: float
     dy: float
-    width: int
-    height: int
+    frame: Frame
     most_per_pixel: int
     shown: int
+
+    @property
+    def width(self) -> int:
+        """The image's width in pixels."""
+        return self.frame.width
+
+    @property
+    def height(self) -> int:
+        """The image's height in pixels."""
+        return self.frame.height
 
     def describe(self, n: int) -> tuple[str, str]:
         """How the image was made: a short phrase for the scatter's caption, and the whole of it (its tooltip)."""
@@ -169,8 +189,7 @@ def render(
         dx=dx,
         y0=frame.y[0] + dy / 2,
         dy=dy,
-        width=frame.width,
-        height=frame.height,
+        frame=frame,
         most_per_pixel=most,
         shown=shown,
     )
@@ -211,6 +230,7 @@ def raster_updates(raster: Raster) -> FigureUpdates:
         ("data", RASTER_TRACE, "dx"): raster.dx,
         ("data", RASTER_TRACE, "y0"): raster.y0,
         ("data", RASTER_TRACE, "dy"): raster.dy,
+        ("data", RASTER_TRACE, "meta"): {"frame": raster.frame.reported()},
     }
 
 
@@ -309,7 +329,7 @@ def _side(value: object, default: int) -> int:
     return int(min(max(round(value), SIZE_LIMITS[0]), SIZE_LIMITS[1]))
 
 
-def _range(value: object, default: tuple[float, float]) -> tuple[float, float]:
+def _range(value: object, default: tuple[float, float] | None) -> tuple[float, float] | None:
     if not isinstance(value, (list, tuple)) or len(value) != 2:
         return default
     if not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in value):

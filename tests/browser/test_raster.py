@@ -30,19 +30,37 @@ def _placement(page) -> dict:
     )
 
 
+def _drawn_at_the_plot_size(page) -> None:
+    """The caption names the plot area's own size as the image's, within 10 s."""
+    aggregated = page.locator("#scatter-caption .aggregated")
+    for _ in range(40):
+        placed = _placement(page)
+        size = f"drawn as a {round(placed['w'])} x {round(placed['h'])} pixel image"
+        if size in (aggregated.get_attribute("title") or ""):
+            return
+        page.wait_for_timeout(250)
+    raise AssertionError(f"the image is not {size}: {aggregated.get_attribute('title')}")
+
+
 def test_the_image_is_drawn_at_the_plot_size_and_follows_a_cut(app_page):
     page = app_page
-    placed = _placement(page)
-    assert placed["type"] == "image"
-    aggregated = page.locator("#scatter-caption .aggregated")
-    expect(aggregated).to_contain_text("150 samples as an image")
+    assert _placement(page)["type"] == "image"
+    expect(page.locator("#scatter-caption .aggregated")).to_contain_text("150 samples as an image")
     # The first image is of a default size; the page then asks for one of its own plot area.
-    size = f"drawn as a {round(placed['w'])} x {round(placed['h'])} pixel image"
-    expect(aggregated).to_have_attribute("title", re.compile(re.escape(size)))
+    _drawn_at_the_plot_size(page)
     before = graph_eval(page, "scatter", SOURCE)
     set_number(page, "n-clusters", 4)
     assert wait_for_graph(page, "scatter", f"(gd) => gd.data[0].source !== {before!r}"), "the cut did not repaint"
     expect(page.locator("#cluster-summary .chip")).to_have_count(4)
+
+
+def test_every_resize_draws_the_image_again(app_page):
+    # Two resizes in a row are two relayouts of {autosize: true}: Dash sees the second as no change.
+    page = app_page
+    _drawn_at_the_plot_size(page)
+    for width, height in ((1100, 700), (1300, 800), (1200, 760)):
+        page.set_viewport_size({"width": width, "height": height})
+        _drawn_at_the_plot_size(page)
 
 
 def test_zoom_renders_the_new_ranges_and_double_click_the_whole(app_page):

@@ -79,8 +79,11 @@ def test_a_cut_repaints_the_image_with_scipys_clusters(client, dash_app, image_v
         state={"view-store.data": view, "scatter-frame-store.data": FRAME},
         triggered=["n-clusters.value"],
     )
-    image, place = _image_of(_operations(reply.get(ids.SCATTER, "figure")))
+    updates = _operations(reply.get(ids.SCATTER, "figure"))
+    image, place = _image_of(updates)
     assert image.shape == (FRAME["height"], FRAME["width"], 4)
+    # The image says what it was drawn for, so the page can tell a reply for an older frame.
+    assert updates[("data", 0, "meta")] == {"frame": FRAME}
     np.testing.assert_allclose(place["dx"], 35.0 / 500)
     expected = fcluster(linkage(CLASSIC, "ward"), 4, "maxclust")
     colours = _colours_of_samples(image, place)
@@ -101,8 +104,10 @@ def test_a_zoom_renders_the_frame_asked_for(client, dash_app, image_view):
         inputs={"scatter-frame-store.data": zoom},
         state={"view-store.data": view, "color-by.value": "tree"},
     )
-    image, place = _image_of(_operations(reply.get(ids.SCATTER, "figure")))
+    updates = _operations(reply.get(ids.SCATTER, "figure"))
+    image, place = _image_of(updates)
     assert image.shape == (240, 300, 4)
+    assert updates[("data", 0, "meta")] == {"frame": zoom}
     np.testing.assert_allclose([place["x0"], place["dx"]], [10.0 / 600, 10.0 / 300])
     inside = (CLASSIC[:, 0] >= 0) & (CLASSIC[:, 0] <= 10) & (CLASSIC[:, 1] >= 0) & (CLASSIC[:, 1] <= 8)
     assert f"{int(inside.sum()):,} in view" in text_of(reply.get(ids.SCATTER_CAPTION, "children"))

@@ -104,6 +104,24 @@ def test_a_frame_from_the_page_is_bounded_and_ordered():
     assert (frame.width, frame.height) == (raster.SIZE_LIMITS[1], raster.SIZE_LIMITS[0])
 
 
+@pytest.mark.parametrize(
+    "value",
+    [
+        {"x": [2.0, 4.0], "y": None, "width": 300, "height": 200},
+        {"x": None, "y": [-1.5, 0.25], "width": 40, "height": 2400},
+        {"x": None, "y": None, "width": 640, "height": 420},
+    ],
+)
+def test_a_frame_gives_back_what_the_page_reported(value):
+    # The image's meta carries it: the page compares it with its plot area to see a stale image.
+    projection = _projection([0.0, 10.0], [0.0, 5.0])
+    frame = raster.Frame.from_store(value, projection)
+    assert frame.reported() == value
+    assert raster.Frame.from_store(frame.reported(), projection) == frame
+    whole = raster.Frame.whole(projection)
+    assert whole.reported() == {"x": None, "y": None, "width": whole.width, "height": whole.height}
+
+
 def test_nearest_sample_is_measured_in_screen_pixels():
     projection = _projection([0.0, 1.0, 100.0], [0.0, 100.0, 0.0])
     # One screen pixel is 1 unit across and 100 up: (0.5, 95) is 0.5 px across, 0.05 px up from sample 1.
