@@ -41,6 +41,7 @@ def _half_machine_memory_mb() -> int:
 
 
 MAX_DEFAULT_WORKERS = 8
+MAX_NICE = 19  # the lowest CPU priority a process can take
 REQUEST_HEADROOM_BYTES = 2_000_000
 
 
@@ -120,6 +121,10 @@ class Settings:
     job_timeout_seconds : int
         A tree job running (or waiting) longer is stopped, and its page says
         why (``HCLUST_JOB_TIMEOUT``, default 1800).
+    job_nice : int
+        The CPU niceness of a tree job's process (``HCLUST_JOB_NICE``, 0-19,
+        default 10): a long tree takes the cores the pages leave idle, so an
+        upload's job does not slow every other user's cuts.
     job_page_gone_seconds : float
         A tree job whose page has made no request for this long (the tab was
         closed; a live page polls several times a second) is stopped.
@@ -159,6 +164,7 @@ class Settings:
     job_expire_seconds: int = 3600
     job_limit: int = field(default_factory=lambda: max(1, len(os.sched_getaffinity(0))))
     job_timeout_seconds: int = 1800
+    job_nice: int = 10
     job_page_gone_seconds: float = 45.0
     session_quota_mb: int = 256
     max_rows: int = DEFAULT_LIMITS.max_rows
@@ -237,6 +243,7 @@ class Settings:
             session_quota_mb=_env_int("HCLUST_SESSION_QUOTA_MB", defaults.session_quota_mb, minimum=1),
             **{name: _env_int(variable, getattr(defaults, name), minimum=1) for name, variable in ENVIRONMENT.items()},
             job_timeout_seconds=_env_int("HCLUST_JOB_TIMEOUT", defaults.job_timeout_seconds, minimum=1),
+            job_nice=min(_env_int("HCLUST_JOB_NICE", defaults.job_nice, minimum=0), MAX_NICE),
             threads=_env_int("HCLUST_THREADS", defaults.threads, minimum=1),
             password=os.environ.get("HCLUST_PASSWORD") or None,
         )

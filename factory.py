@@ -89,7 +89,9 @@ def create_app(settings: Settings | None = None, manager=None) -> HclustDash:
         compress=True,
     )
     dash_app.layout = lambda: build_layout(settings.max_upload_mb, session_id(settings.session_ttl_seconds))
-    guard = store.job_guard(settings.job_limit, settings.job_timeout_seconds, settings.job_page_gone_seconds)
+    guard = store.job_guard(
+        settings.job_limit, settings.job_timeout_seconds, settings.job_page_gone_seconds, settings.job_nice
+    )
     register_callbacks(dash_app, store, settings, guard)
     harden(dash_app, settings, {"store": store_probe(store), "jobs": jobs_probe(manager)})
     # After harden: the payload's shape is checked first. Each request marks its page as alive for the jobs.

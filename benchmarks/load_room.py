@@ -17,9 +17,9 @@ Every callback request is built as dash-renderer builds it, from the app's
 own ``/_dash-dependencies`` (the ``output`` key with its ``@hash``es,
 ``outputs``, ``inputs``, ``state``, ``changedPropIds``, and ``?endId=`` from the
 page's ``_dash-config``); the values come from ``/_dash-layout`` and from the
-replies so far. Each student is a thread with its own ``requests.Session``
-(its own ``hclust_session`` cookie) and a pool of 6 connections, as a browser
-has per host:
+replies so far. Each student is a thread with its own cookies (its own
+``hclust_session``) and a pool of 6 keep-alive connections, as a browser has
+per host (urllib3's, light on the cores it shares with the server):
 
 - GET /, GET /_dash-layout (its session id is the layout's ``session-store``);
 - picks a built-in example (round robin: classic, blobs, moons, iris, wine,
@@ -71,6 +71,7 @@ import sys
 import tempfile
 import threading
 import time
+import urllib.parse
 from collections import defaultdict
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -79,7 +80,7 @@ from pathlib import Path
 import numpy as np
 import psutil
 import requests
-from requests.adapters import HTTPAdapter
+import urllib3
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -104,6 +105,37 @@ class StopError(Exception):
 
 
 Result = tuple[int | None, dict, int, int]  # status (None: an exception), JSON reply, raw bytes, wire bytes
+
+
+class Connections:
+    """One student's keep-alive connections to the server (at most ``size`` at once) and its cookies.
+
+    urllib3's pool directly, not ``requests``: the client shares the server's
+    two cores, and this spends about half the client CPU per request.
+    """
+
+    def __init__(self, base: str, size: int) -> None:
+        url = urllib3.util.parse_url(base)
+        self.pool = urllib3.HTTPConnectionPool(url.host, url.port, maxsize=size, block=True, retries=False)
+        self.cookies: dict[str, str] = {}
+
+    def request(self, method: str, path: str, timeout: float, body: bytes | None = None, close: bool = False):
+        """The reply (``.status``, ``.headers``, ``.data`` decoded); raises ``urllib3.exceptions.HTTPError``."""
+        headers = {"Accept-Encoding": "gzip"}
+        if self.cookies:
+            headers["Cookie"] = "; ".join(f"{name}={value}" for name, value in self.cookies.items())
+        if body is not None:
+            headers["Content-Type"] = "application/json"
+        if close:
+            headers["Connection"] = "close"
+        reply = self.pool.request(method, path, body=body, headers=headers, timeout=timeout, redirect=False)
+        for cookie in reply.headers.getlist("Set-Cookie"):
+            name, _, rest = cookie.partition("=")
+            self.cookies[name.strip()] = rest.split(";", 1)[0]
+        return reply
+
+    def close(self) -> None:
+        self.pool.close()
 
 
 # ---------------------------------------------------------------------------
@@ -355,9 +387,7 @@ class Student:
     def __init__(self, room: Room, number: int, dataset: str, uploader: bool, seed: int) -> None:
         self.room, self.number, self.dataset, self.uploader = room, number, dataset, uploader
         self.random = random.Random(seed)
-        self.http = requests.Session()
-        adapter = HTTPAdapter(pool_connections=1, pool_maxsize=CONNECTIONS)
-        self.http.mount("http://", adapter)
+        self.http = Connections(room.base, CONNECTIONS)
         self.pool = ThreadPoolExecutor(CONNECTIONS, thread_name_prefix=f"student{number}")
         self.page: Page | None = None
         self.end_id = ""
@@ -368,37 +398,38 @@ class Student:
 
     # -- HTTP ---------------------------------------------------------------
 
-    def get(self, path: str, phase: str) -> requests.Response:
+    def get(self, path: str, phase: str) -> bytes:
+        """GET a page path; its decoded body (raises on an error status, as the page would not go on)."""
         self.room.take()
         start = time.perf_counter()
         try:
-            reply = self.http.get(self.room.base + path, timeout=self.room.timeout)
-        except requests.RequestException as error:
+            reply = self.http.request("GET", "/" + path.lstrip("/"), self.room.timeout)
+        except urllib3.exceptions.HTTPError as error:
             self.room.add(Sample(f"GET {path}", phase, None, time.perf_counter() - start, error=repr(error)))
             raise
-        seconds, wire = time.perf_counter() - start, int(reply.headers.get("Content-Length", len(reply.content)))
-        self.room.add(Sample(f"GET {path}", phase, reply.status_code, seconds, len(reply.content), wire))
-        reply.raise_for_status()
-        return reply
+        seconds, wire = time.perf_counter() - start, int(reply.headers.get("Content-Length", len(reply.data)))
+        self.room.add(Sample(f"GET {path}", phase, reply.status, seconds, len(reply.data), wire))
+        if reply.status >= 400:
+            raise RuntimeError(f"GET {path}: HTTP {reply.status}")
+        return reply.data
 
     def post(self, callback: Callback, body: dict, phase: str, args: dict | None = None) -> Result:
         """Post one callback request; returns (status or None, JSON reply or {}, raw bytes, wire bytes)."""
         self.room.take()
         label = f"{callback.label} (poll)" if phase == "job poll" else callback.label
-        params = {"endId": self.end_id, **(args or {})}
-        headers = {"Connection": "close"} if self.fresh_connections else {}
+        query = urllib.parse.urlencode({"endId": self.end_id, **(args or {})})
         start = time.perf_counter()
         try:
-            reply = self.http.post(
-                f"{self.room.base}{UPDATE}", params=params, json=body, timeout=self.room.timeout, headers=headers
+            reply = self.http.request(
+                "POST", f"/{UPDATE}?{query}", self.room.timeout, json.dumps(body).encode(), self.fresh_connections
             )
-            content = reply.content
-        except requests.RequestException as error:
+            content = reply.data
+        except urllib3.exceptions.HTTPError as error:
             self.room.add(Sample(label, phase, None, time.perf_counter() - start, error=repr(error)))
             return None, {}, 0, 0
         seconds = time.perf_counter() - start
         wire = int(reply.headers.get("Content-Length", len(content)))
-        status = reply.status_code
+        status = reply.status
         error = "" if status in (200, 204) else content[:300].decode("utf-8", "replace")
         self.room.add(Sample(label, phase, status, seconds, len(content), wire, error))
         data = {}
@@ -451,9 +482,9 @@ class Student:
     # -- the page -----------------------------------------------------------
 
     def open_page(self) -> None:
-        html = self.get("/", "open").text
+        html = self.get("/", "open").decode()
         self.end_id = json.loads(CONFIG_SCRIPT.search(html).group(1)).get("end_id", "")
-        self.page = Page(self.get("/_dash-layout", "open").json())
+        self.page = Page(json.loads(self.get("/_dash-layout", "open")))
         if self.page.get("session-store.data") != self.http.cookies.get("hclust_session"):
             self.room.failed(f"student {self.number}: the layout's session id is not the cookie's")
 

@@ -43,7 +43,9 @@ def register_callbacks(app: Dash, store: SessionStore, settings: Settings, guard
     guard : JobGuard, optional
         The bounds on background jobs (``SessionStore.job_guard``); made from the settings when omitted.
     """
-    guard = guard or store.job_guard(settings.job_limit, settings.job_timeout_seconds, settings.job_page_gone_seconds)
+    guard = guard or store.job_guard(
+        settings.job_limit, settings.job_timeout_seconds, settings.job_page_gone_seconds, settings.job_nice
+    )
     data.register(app, store, settings)
     options.register(app, store, settings)
     linkage.register(app, store, settings, guard)

@@ -18,6 +18,7 @@ from dash.exceptions import PreventUpdate
 
 from callbacks.common import USER_ERRORS, error_message, patch_from, reply_in_order
 from callbacks.render import ViewState
+from callbacks.shared import shared_reply
 from components import ids
 from components.aids_panel import inconsistency_table_view
 from figures import aids as aids_fig
@@ -129,26 +130,16 @@ def register(app: Dash, store: SessionStore) -> None:
     def show_silhouette(view_data, k_max, shown):
         view = _view(view_data)
         try:
-            tree = _tree(store, view)
-            distances = _distances(store, view, tree)
-            sweep = store.memo(
-                view.ref,
-                ("aids-silhouette", view.method, view.metric, str(k_max)),
-                lambda: silhouette_by_k(tree, distances, k_max),
-            )
-            cut = view.cut_rule.apply(tree)
-            per_cluster = silhouette_per_cluster(distances, cut.labels)
+            sweep, values = shared_reply(store, view, "silhouette", (k_max,), lambda: _silhouette(store, view, k_max))
         except USER_ERRORS as error:
             return reply_in_order(SILHOUETTE_OUTPUTS, {"note": error_message(error), "shown": None}, "silhouette")
-        values = curve_or_marks(
+        curve = curve_or_marks(
             f"{_revision(view)}/{k_max}/{view.theme.name}",
             shown,
             lambda: aids_fig.silhouette_figure(sweep, view.k, revision=_revision(view)),
             lambda: aids_fig.silhouette_k_updates(sweep, view.k),
         )
-        values["clusters"] = aids_fig.cluster_silhouette_figure(per_cluster, view.slots_for(cut))
-        values["note"] = silhouette_note(sweep, per_cluster, view, tree.metric)
-        return reply_in_order(SILHOUETTE_OUTPUTS, values, "silhouette")
+        return reply_in_order(SILHOUETTE_OUTPUTS, {**values, **curve}, "silhouette")
 
     @app.callback(
         Output(ids.KMEANS_GRAPH, "figure"),
@@ -255,6 +246,21 @@ def _rows_used(n_used: int, n_total: int) -> str:
     )
 
 
+def _silhouette(store: SessionStore, view: ViewState, k_max) -> tuple[SilhouetteSweep, dict]:
+    """The silhouette sweep, and the cut's per-cluster figure and note (raises the app's own errors)."""
+    tree = _tree(store, view)
+    distances = _distances(store, view, tree)
+    # The sweep depends on the tree and the sampled rows alone: one per data fingerprint, whoever holds it.
+    content = (view.data, view.method, tree.metric, view.tree_mode, tree.n_samples, str(k_max))
+    sweep = SILHOUETTE_SWEEPS.get(content, lambda: silhouette_by_k(tree, distances, k_max))
+    cut = view.cut_rule.apply(tree)
+    per_cluster = silhouette_per_cluster(distances, cut.labels)
+    return sweep, {
+        "clusters": aids_fig.cluster_silhouette_figure(per_cluster, view.slots_for(cut)),
+        "note": silhouette_note(sweep, per_cluster, view, tree.metric),
+    }
+
+
 def _view(view_data) -> ViewState:
     """The view, or no update before the first view (a closed tab is never sent it: callbacks/gates.py)."""
     view = ViewState.from_store(view_data)
@@ -271,6 +277,11 @@ SAMPLED_DISTANCES = LocalCache(max_entries=6, max_bytes=64_000_000, size=lambda 
 """The silhouettes' distance matrices, by data fingerprint and metric: a class on the six built-in examples
 reuses them on every cut (all six: 27 MB, the digits' 26 MB of it). Within 64 MB per process: a large upload's
 matrix (72 MB at its 3,000 sampled rows) is computed again on each cut instead."""
+
+
+SILHOUETTE_SWEEPS = LocalCache(max_entries=64)
+"""The silhouette against k of each tree (a few numbers each), by data fingerprint, method, metric and range: a
+class on one built-in example computes it once per process instead of once per student."""
 
 
 def _distances(store: SessionStore, view: ViewState, tree: Tree) -> SampledDistances:

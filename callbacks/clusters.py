@@ -16,6 +16,7 @@ from dash.exceptions import PreventUpdate
 from callbacks.coloring import scatter_painting
 from callbacks.common import USER_ERRORS, patch_from, reply_in_order
 from callbacks.render import ViewState, scatter_is_image
+from callbacks.shared import shared_reply
 from components import ids
 from components.clusters_panel import (
     MAX_LISTED_SAMPLES,
@@ -196,26 +197,35 @@ def register(app: Dash, store: SessionStore, settings: Settings) -> None:
         view = ViewState.from_store(view_data)
         if view is None:
             raise PreventUpdate
+        compared = algorithm if color_by == "algorithm" or lesson_tab == "algorithms" else None
         try:
-            clusters = cluster_view(store, view)
-            summary = view_summary(clusters)
-            compared = algorithm if color_by == "algorithm" or lesson_tab == "algorithms" else None
-            code = _code_or_reason(clusters, view, compared)
+            return shared_reply(store, view, "cluster-table", (compared,), lambda: _panel(store, view, compared))
         except USER_ERRORS as error:
             return no_update, html.Span(str(error), className="hint"), no_update
-        dataset = clusters.dataset
-        table = cluster_table(
-            summary.sizes,
-            summary.silhouettes,
-            [dataset.sample_label(int(m)) if dataset.sample_names else f"#{int(m)}" for m in summary.medoids],
-            summary.centroids,
-            dataset.feature_names if dataset.n_features else (),
-            clusters.slots,
-            clusters.shapes,
-            clusters.cut.roots,
-        )
-        return table, table_note(clusters, summary), code
 
+    _register_selection(app, store, settings)
+
+
+def _panel(store: SessionStore, view: ViewState, compared: str | None) -> tuple:
+    """The cluster table, its note and the view's Python code (raises the app's own errors)."""
+    clusters = cluster_view(store, view)
+    summary = view_summary(clusters)
+    code = _code_or_reason(clusters, view, compared)
+    dataset = clusters.dataset
+    table = cluster_table(
+        summary.sizes,
+        summary.silhouettes,
+        [dataset.sample_label(int(m)) if dataset.sample_names else f"#{int(m)}" for m in summary.medoids],
+        summary.centroids,
+        dataset.feature_names if dataset.n_features else (),
+        clusters.slots,
+        clusters.shapes,
+        clusters.cut.roots,
+    )
+    return table, table_note(clusters, summary), code
+
+
+def _register_selection(app: Dash, store: SessionStore, settings: Settings) -> None:
     app.clientside_callback(
         ClientsideFunction(namespace="hclust", function_name="pickNode"),
         Output(ids.NODE_PICK, "data"),

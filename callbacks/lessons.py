@@ -15,9 +15,10 @@ from dash.exceptions import PreventUpdate
 from callbacks.coloring import algorithm_fit
 from callbacks.common import USER_ERRORS, error_message
 from callbacks.render import ViewState
+from callbacks.shared import shared_reply
 from components import ids
 from components.lesson_panel import contingency_table, profile_view
-from hclust import Cut
+from hclust import ClusteringError, Cut
 from hclust.algorithms import COMPARISON_ALGORITHMS, AlgorithmFit
 from hclust.compare import compare_partitions
 from hclust.profile import profile_clusters
@@ -39,14 +40,13 @@ def register(app: Dash, store: SessionStore) -> None:
         Input(ids.LESSON_VIEWS["truth"], "data"),  # the view, while the tab is open (callbacks/gates.py)
     )
     def show_truth(view_data):
-        view, cut, dataset = _open_tab(store, view_data)
-        if dataset.classes is None:
-            return [html.P(NO_CLASSES)], None
+        view = ViewState.from_store(view_data)
+        if view is None:
+            raise PreventUpdate
         try:
-            scores = score_against_classes(cut.labels, dataset.classes)
-        except USER_ERRORS as error:
-            return error_message(error), None
-        return truth_summary(scores, f"The tree's cut (k = {cut.n_clusters})"), contingency_table(scores)
+            return shared_reply(store, view, "truth", (), lambda: _truth(store, view))
+        except USER_ERRORS:
+            raise PreventUpdate from None  # the cut callback says what is wrong
 
     @app.callback(
         Output(ids.ALGORITHM_SCORES, "children"),
@@ -116,6 +116,19 @@ NO_CLASSES = (
     "This dataset has no known classes. The built-in examples come with theirs; for a file, choose its column "
     "under True classes (in Data, Columns & options)."
 )
+
+
+def _truth(store: SessionStore, view: ViewState) -> tuple:
+    """The True classes tab's scores and contingency table for a view (raises the app's own errors)."""
+    tree = store.tree(view.ref, view.method, view.metric, mode=view.tree_mode)
+    cut, dataset = view.cut_rule.apply(tree), store.dataset(view.ref)
+    if dataset.classes is None:
+        return [html.P(NO_CLASSES)], None
+    try:
+        scores = score_against_classes(cut.labels, dataset.classes)
+    except ClusteringError as error:
+        return error_message(error), None
+    return truth_summary(scores, f"The tree's cut (k = {cut.n_clusters})"), contingency_table(scores)
 
 
 def _open_tab(store: SessionStore, view_data) -> tuple[ViewState, Cut, Dataset]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import math
 from dataclasses import asdict, dataclass, field, replace
 
@@ -77,6 +78,11 @@ class ViewState:
     def ref(self) -> DataRef:
         """The dataset reference."""
         return DataRef(self.session, self.data)
+
+    def content_key(self) -> str:
+        """Everything the view shows, without whose view it is: equal for two sessions showing the same."""
+        shown = {name: value for name, value in asdict(self).items() if name != "session"}
+        return json.dumps(shown, sort_keys=True)
 
     def to_store(self) -> dict:
         """Plain dict for a ``dcc.Store``."""

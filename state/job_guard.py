@@ -45,10 +45,18 @@ class JobGuard:
         A job running longer is stopped.
     page_gone_seconds : float
         A job whose session made no request for this long is stopped.
+    nice : int
+        The niceness a job's process takes when it starts (0 leaves it as it
+        is): the job gets the CPU the web workers leave, so it cannot slow the
+        pages. It is set, never added to, so a Celery worker that runs many
+        jobs stays at this value.
     """
 
-    def __init__(self, cache, limit: int, timeout_seconds: float, page_gone_seconds: float = PAGE_GONE_SECONDS) -> None:
+    def __init__(
+        self, cache, limit: int, timeout_seconds: float, page_gone_seconds: float = PAGE_GONE_SECONDS, nice: int = 0
+    ) -> None:
         self._cache = cache
+        self.nice = int(nice)
         self.limit = max(1, int(limit))
         self.timeout_seconds = float(timeout_seconds)
         self.page_gone_seconds = float(page_gone_seconds)
@@ -95,6 +103,7 @@ class JobGuard:
         session's current job and stops it.
         """
         self._job = (session_id, job)
+        _lower_priority(self.nice)
         self._cache.delete(_outcome_key(session_id, job))
         token = uuid.uuid4().hex
         self._cache.set(_current_key(session_id), token, expire=max(self.timeout_seconds * 2, 60))
@@ -148,6 +157,12 @@ class JobGuard:
 
 def _slot_key(slot: int) -> str:
     return f"jobs/slot/{slot}"
+
+
+def _lower_priority(nice: int) -> None:
+    """Take at least this niceness (a process may lower its own priority, never raise it back)."""
+    if nice > 0 and os.getpriority(os.PRIO_PROCESS, 0) < nice:
+        os.setpriority(os.PRIO_PROCESS, 0, nice)
 
 
 def _seen_key(session_id: str) -> str:

@@ -27,6 +27,7 @@ from hclust.projection import embed_distances
 from hclust.tree import Progress, build_tree_from_distances
 from loaders import Dataset, Table
 from state.job_guard import JobGuard
+from state.local_cache import RecentReads
 from state.redis_cache import RedisCache
 
 _MB = 1_000_000
@@ -78,6 +79,13 @@ class TreeNotBuiltError(LookupError):
         )
 
 
+RECENT_SECONDS = 10.0
+"""How long a process serves a value it read from the store without reading it again."""
+RECENT_MAX_BYTES = 96 * 1024 * 1024
+RECENT_MAX_VALUE_BYTES = 24 * 1024 * 1024
+"""The recent reads' bound per process, and the largest value kept (a 1,000,000-row tree is read each time)."""
+
+
 class SessionStore:
     """Datasets, trees and projections keyed by session and content.
 
@@ -87,6 +95,16 @@ class SessionStore:
         The backing store; its ``size_limit`` bounds everything here.
     ttl_seconds : int
         Lifetime of each entry after it is written.
+
+    Notes
+    -----
+    Datasets, tables and computed results never change under their key, so
+    each process keeps what it read in the last :data:`RECENT_SECONDS`
+    (``state.local_cache.RecentReads``): a cut's five or six requests then
+    read the store once, not a dozen times, and with diskcache each such
+    read is a write transaction (its least-recently-used bookkeeping) that
+    every worker waits for. Records that do change (:meth:`remember`, the
+    quota's ledger, job records) are always read from the store.
     """
 
     def __init__(
@@ -102,6 +120,7 @@ class SessionStore:
         self._quick = quick_seconds
         self._quota = quota_bytes
         self._cophenetic = cophenetic_seconds
+        self._recent = RecentReads(RECENT_SECONDS, RECENT_MAX_BYTES, RECENT_MAX_VALUE_BYTES)
 
     @classmethod
     def open(
@@ -150,9 +169,14 @@ class SessionStore:
         self._put(ref.session_id, self._key(ref, "dataset"), dataset, evictable=False)
         return ref
 
+    def holds(self, ref: DataRef) -> bool:
+        """True when the reference's session holds its dataset (read in the last seconds, or its key is stored)."""
+        key = self._key(ref, "dataset")
+        return self._recent.get(key) is not None or key in self._cache
+
     def dataset(self, ref: DataRef) -> Dataset:
         """The stored dataset; raises :class:`SessionExpiredError` when gone."""
-        return self._get(self._key(ref, "dataset"))
+        return self._get(self._key(ref, "dataset"), unchanging=True)
 
     def tree(self, ref: DataRef, method: str, metric: str, progress: Progress | None = None, mode: str = EXACT) -> Tree:
         """The tree for (dataset, method, metric), built once and then reused.
@@ -209,9 +233,9 @@ class SessionStore:
         if estimate.seconds > self._quick:
             raise TreeNotBuiltError(method, dataset.n_samples, estimate.seconds)
 
-    def job_guard(self, limit: int, timeout_seconds: float, page_gone_seconds: float) -> JobGuard:
+    def job_guard(self, limit: int, timeout_seconds: float, page_gone_seconds: float, nice: int = 0) -> JobGuard:
         """The bounds on background tree jobs, kept in this store (shared by every process)."""
-        return JobGuard(self._cache, limit, timeout_seconds, page_gone_seconds)
+        return JobGuard(self._cache, limit, timeout_seconds, page_gone_seconds, nice)
 
     def has_tree(self, ref: DataRef, method: str, metric: str, mode: str = EXACT) -> bool:
         """True when that tree is already built (so showing it is instant)."""
@@ -228,7 +252,7 @@ class SessionStore:
 
     def table(self, session_id: str, key: str) -> Table:
         """The stored table; raises :class:`SessionExpiredError` when gone."""
-        return self._get(self._table_key(session_id, key))
+        return self._get(self._table_key(session_id, key), unchanging=True)
 
     def put_upload_bytes(self, session_id: str, key: str, raw: bytes) -> None:
         """Keep an uploaded file's bytes (under its table's key), for a saved session to carry."""
@@ -308,10 +332,14 @@ class SessionStore:
 
     def _memo(self, ref: DataRef, parts: tuple[str, ...], compute: Callable[[], T]) -> T:
         key = self._key(ref, *parts)
+        value = self._recent.get(key)
+        if value is not None:
+            return value
         value = self._cache.get(key)
         if value is None:
             value = compute()
             self._put(ref.session_id, key, value)
+        self._recent.put(key, value)
         return value
 
     def _put(self, session_id: str, key: str, value, evictable: bool = True) -> None:
@@ -338,14 +366,21 @@ class SessionStore:
                 break
             if may_go:
                 self._cache.delete(oldest)
+                self._recent.drop(oldest)
                 del ledger[oldest]
                 total -= size
         self._cache.set(ledger_key, ledger, expire=self._ttl)
 
-    def _get(self, key: str):
+    def _get(self, key: str, unchanging: bool = False):
+        """The value under ``key``; ``unchanging`` values may come from this process's recent reads."""
+        value = self._recent.get(key) if unchanging else None
+        if value is not None:
+            return value
         value = self._cache.get(key)
         if value is None:
             raise SessionExpiredError()
+        if unchanging:
+            self._recent.put(key, value)
         return value
 
     @staticmethod

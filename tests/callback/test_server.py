@@ -452,6 +452,18 @@ def test_server_settings_from_the_environment(monkeypatch):
         Settings.from_env()
 
 
+def test_the_jobs_niceness_from_the_environment(monkeypatch):
+    monkeypatch.delenv("HCLUST_JOB_NICE", raising=False)
+    assert Settings.from_env().job_nice == 10
+    monkeypatch.setenv("HCLUST_JOB_NICE", "0")
+    assert Settings.from_env().job_nice == 0  # jobs keep the web workers' priority
+    monkeypatch.setenv("HCLUST_JOB_NICE", "40")
+    assert Settings.from_env().job_nice == config.MAX_NICE
+    monkeypatch.setenv("HCLUST_JOB_NICE", "-5")
+    with pytest.raises(SystemExit, match="HCLUST_JOB_NICE must be at least 0"):
+        Settings.from_env()
+
+
 @pytest.mark.parametrize(("cores", "workers"), [(1, 3), (2, 5), (3, 7), (4, 8), (64, 8)])
 def test_default_workers_from_the_cores(monkeypatch, cores, workers):
     monkeypatch.setattr(os, "sched_getaffinity", lambda _pid: set(range(cores)))

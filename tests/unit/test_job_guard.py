@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import multiprocessing
+import os
 import threading
 import time
 
@@ -79,3 +81,31 @@ def test_a_newer_job_of_the_same_session_replaces_the_running_one(tmp_path, monk
     cache.set(f"{session}/job-current", "new")
     guard._check(session, "old", time.monotonic(), "too long")
     assert ended == ["a newer tree of this session (in this tab or another) replaced it"]
+
+
+def _niceness_inside_a_job(directory: str, nice: int, queue) -> None:
+    guard = JobGuard(diskcache.Cache(directory), limit=1, timeout_seconds=60, nice=nice)
+    before = os.getpriority(os.PRIO_PROCESS, 0)
+    with guard.running("a" * 32, "tree-a", lambda running: None):
+        queue.put((before, os.getpriority(os.PRIO_PROCESS, 0)))
+
+
+def _niceness_in_a_job_process(directory: str, nice: int) -> tuple[int, int]:
+    """The niceness before and inside a job, in a process of its own (as Dash's job processes are)."""
+    context = multiprocessing.get_context("fork")
+    queue = context.Queue()
+    process = context.Process(target=_niceness_inside_a_job, args=(directory, nice, queue))
+    process.start()
+    before, during = queue.get(timeout=30)
+    process.join(30)
+    return before, during
+
+
+def test_a_job_process_takes_the_configured_niceness_so_pages_keep_the_cores(tmp_path):
+    before, during = _niceness_in_a_job_process(str(tmp_path), 10)
+    assert during == max(before, 10)
+
+
+def test_a_job_with_niceness_0_keeps_its_priority(tmp_path):
+    before, during = _niceness_in_a_job_process(str(tmp_path), 0)
+    assert during == before

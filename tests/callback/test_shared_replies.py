@@ -1,0 +1,57 @@
+"""A panel's reply is shared by the sessions that show the same view, and by no session that does not hold its data."""
+
+from __future__ import annotations
+
+import numpy as np
+from scipy.cluster.hierarchy import fcluster, linkage
+
+from callbacks import shared
+from components import ids
+from loaders.builtin import load_builtin
+from tests.callback.conftest import call, text_of
+from tests.callback.test_callbacks import choose, tree
+from tests.callback.test_ownership import SECRET_LABELS, owners_view
+
+TABLE = ["cluster-table.children", "cluster-table-note.children", "python-code.children"]
+TRUTH = ["truth-scores.children", "truth-table.children"]
+
+
+def _table(client, app, view):
+    inputs = {"view-store.data": view, "color-by.value": "tree", "compare-algorithm.value": None}
+    return call(client, app, TABLE, inputs={**inputs, "lesson-tabs.value": None})
+
+
+def _view_of(client, app, session: str, key: str = "iris") -> dict:
+    ref = choose(client, app, key, session=session).get(ids.DATA_REF, "data")
+    return tree(client, app, ref).get(ids.VIEW, "data")
+
+
+def test_two_sessions_on_one_example_get_the_same_scores_as_scipy(client, dash_app):
+    shared.SHARED.clear()
+    first, second = _view_of(client, dash_app, "c" * 32), _view_of(client, dash_app, "d" * 32)
+    assert first["data"] == second["data"] and first["session"] != second["session"]
+    replies = [call(client, dash_app, TRUTH, inputs={"look-view-truth.data": view}) for view in (first, second)]
+    assert len(shared.SHARED) == 1  # the second session was served the first one's reply
+    texts = [text_of(reply.get(ids.TRUTH_SCORES, "children")) for reply in replies]
+    assert texts[0] == texts[1]
+    # Against the classes, the numbers are scikit-learn's on SciPy's cut.
+    from sklearn.metrics import adjusted_rand_score
+
+    iris = load_builtin("iris")
+    labels = fcluster(linkage(iris.features, "ward"), first["k"], "maxclust")
+    assert f"{adjusted_rand_score(np.asarray(iris.classes), labels):.4f}" in texts[0]
+
+
+def test_a_session_not_holding_the_data_never_gets_its_shared_reply(client, dash_app):
+    shared.SHARED.clear()
+    view = owners_view(client, dash_app)
+    owner = _table(client, dash_app, view)
+    assert any(name in owner.body.decode() for name in SECRET_LABELS)  # its medoids are named
+    assert len(shared.SHARED) == 1
+    # Another session names the owner's data (its fingerprint) in a view of its own: its cookie matches the
+    # view, so the ownership check passes, but the session does not hold the data.
+    forged = {**view, "session": "e" * 32}
+    reply = _table(client, dash_app, forged)
+    assert reply.status == 200
+    assert not any(name in reply.body.decode() for name in SECRET_LABELS)
+    assert "expired" in text_of(reply.get(ids.CLUSTER_TABLE_NOTE, "children"))
