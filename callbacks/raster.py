@@ -31,41 +31,52 @@ from figures import raster as raster_fig
 from state.session_store import SessionStore
 
 # The plot area after a relayout (zoom, pan, autorange, resize) or a new figure, while trace 0 is an
-# image; nothing for a point scatter. A new figure is measured once plotly has drawn it.
+# image drawn for another frame; nothing for a point scatter.
 FRAME = f"""
-function (relayout, figure, current) {{
+function (relayout, figure) {{
     const skip = window.dash_clientside.no_update;
     const same = (a, b) => JSON.stringify(a) === JSON.stringify(b);
-    const measure = () => {{
-        const graph = document.getElementById("{ids.SCATTER}");
+    const graph = document.getElementById("{ids.SCATTER}");
+    // The plot area, when trace 0 is an image that was drawn for another frame (and that mismatch was not
+    // asked about already, so an odd frame cannot loop); else null. An image says what frame it was drawn
+    // for (its meta), which may not be the store's: a reply rendered for an older frame can come last.
+    const ask = () => {{
         const plot = graph && graph.querySelector(".js-plotly-plot");
         const full = plot && plot._fullLayout;
-        if (!full || !plot.data || !plot.data.length || plot.data[0].type !== "image") {{ return null; }}
+        const image = plot && plot.data && plot.data[0];
+        if (!full || !image || image.type !== "image") {{ return null; }}
+        watch(plot);
         // An axis on autorange shows the whole data (the server knows its extent): sending no range
         // keeps the image inside the autorange, so drawing it cannot widen the axes again.
         const range = (axis) => (axis.autorange ? null : axis.range.map(Number));
         const [least, most] = [{raster_fig.SIZE_LIMITS[0]}, {raster_fig.SIZE_LIMITS[1]}];  // as the server clamps
         const side = (pixels) => Math.min(Math.max(Math.round(pixels), least), most);
-        return {{x: range(full.xaxis), y: range(full.yaxis), width: side(full._size.w), height: side(full._size.h)}};
+        const frame = {{x: range(full.xaxis), y: range(full.yaxis)}};
+        Object.assign(frame, {{width: side(full._size.w), height: side(full._size.h)}});
+        const drawn = image.meta && image.meta.frame;
+        const asked = JSON.stringify([drawn, frame]), now = Date.now();
+        if (same(frame, drawn) || (window._hclustAsked === asked && now - window._hclustAskedAt < 2000)) {{
+            return null;
+        }}
+        window._hclustAsked = asked;
+        window._hclustAskedAt = now;
+        return frame;
     }};
-    // An image says what frame it was drawn for, which may not be the store's: a reply rendered
-    // for an older frame can arrive after a newer one.
-    const image = figure && figure.data && figure.data[0];
-    if (!image || image.type !== "image") {{ return skip; }}
-    const drawn = image.meta && image.meta.frame;
+    // After every draw of the plot (a new image, a zoom, a resize of the window or of the page around it),
+    // whatever Dash made of the events that led to it: the last word on what is on screen.
+    const watch = (plot) => {{
+        if (plot._hclustFrameWatch) {{ return; }}
+        plot._hclustFrameWatch = true;
+        plot.on("plotly_afterplot", () => {{
+            const frame = ask();
+            if (frame) {{ window.dash_clientside.set_props("{ids.SCATTER_FRAME}", {{data: frame}}); }}
+        }});
+    }};
     const fired = window.dash_clientside.callback_context.triggered.map((t) => t.prop_id);
-    if (!fired.includes("{ids.SCATTER}.figure")) {{
-        const frame = measure();
-        return frame && !(same(frame, current) && same(frame, drawn)) ? frame : skip;
-    }}
-    // A new image: ask again unless it was drawn for this very frame.
-    return new Promise((resolve) => setTimeout(() => {{
-        const frame = measure();
-        const asked = JSON.stringify([drawn, frame]);
-        const again = frame && !same(frame, drawn) && window._hclustAsked !== asked;
-        window._hclustAsked = again ? asked : null;  // once per mismatch, so an odd frame cannot loop
-        resolve(again ? frame : skip);
-    }}, 250));
+    if (!fired.includes("{ids.SCATTER}.figure")) {{ return ask() || skip; }}
+    if (!figure || !figure.data || !figure.data.length || figure.data[0].type !== "image") {{ return skip; }}
+    // A new figure is measured once plotly has drawn it.
+    return new Promise((resolve) => setTimeout(() => resolve(ask() || skip), 250));
 }}
 """
 
@@ -105,7 +116,6 @@ def register(app: Dash, store: SessionStore, settings: Settings) -> None:
         Output(ids.SCATTER_FRAME, "data"),
         Input(ids.SCATTER, "relayoutData"),
         Input(ids.SCATTER, "figure"),
-        State(ids.SCATTER_FRAME, "data"),
         prevent_initial_call=True,
     )
     app.clientside_callback(

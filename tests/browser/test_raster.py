@@ -55,11 +55,15 @@ def test_the_image_is_drawn_at_the_plot_size_and_follows_a_cut(app_page):
 
 
 def test_every_resize_draws_the_image_again(app_page):
-    # Two resizes in a row are two relayouts of {autosize: true}: Dash sees the second as no change.
+    # The window resized, then the page reflowing around the graph: each time the image follows its plot area.
     page = app_page
     _drawn_at_the_plot_size(page)
     for width, height in ((1100, 700), (1300, 800), (1200, 760)):
         page.set_viewport_size({"width": width, "height": height})
+        _drawn_at_the_plot_size(page)
+    # The page reflowing around the graph (a caption wrapping, a panel opening) resizes it too.
+    for pixels in (420, 480, 440):
+        page.evaluate("(h) => { document.getElementById('scatter').style.height = h + 'px'; }", pixels)
         _drawn_at_the_plot_size(page)
 
 
