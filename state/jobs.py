@@ -7,7 +7,7 @@ import multiprocess
 from dash import CeleryManager, DiskcacheManager
 
 from config import Settings
-from state.session_store import private_directory
+from state.private_dir import private_directory
 
 
 def background_manager(settings: Settings) -> DiskcacheManager | CeleryManager:

@@ -8,11 +8,9 @@ processes can share. Entries are bounded in total size and expire.
 from __future__ import annotations
 
 import math
-import os
 import pickle
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 from typing import TypeVar
 
 import diskcache
@@ -28,6 +26,7 @@ from hclust.tree import Progress, build_tree_from_distances
 from loaders import Dataset, Table
 from state.job_guard import JobGuard
 from state.local_cache import RecentReads
+from state.private_dir import private_directory
 from state.redis_cache import RedisCache
 
 _MB = 1_000_000
@@ -386,27 +385,6 @@ class SessionStore:
     @staticmethod
     def _key(ref: DataRef, kind: str, *parts: str) -> str:
         return "/".join((ref.session_id, ref.data_key, kind, *parts))
-
-
-def private_directory(directory: str | os.PathLike) -> str:
-    """Create (or take over) a directory only the app's own user can enter: mode 0700.
-
-    Everything the store writes inside (datasets, uploads, Dash's job-signing
-    secret) is then out of other users' reach, whatever each file's own mode.
-    A directory owned by another user is refused: it could be a trap laid in
-    a shared temporary folder.
-
-    Raises
-    ------
-    PermissionError
-        If the directory belongs to another user.
-    """
-    path = Path(directory)
-    path.mkdir(mode=0o700, parents=True, exist_ok=True)
-    if hasattr(os, "getuid") and path.stat().st_uid != os.getuid():
-        raise PermissionError(f"the store directory {path} belongs to another user; choose another HCLUST_CACHE_DIR")
-    path.chmod(0o700)
-    return str(path)
 
 
 def _known_mode(mode: str) -> str:

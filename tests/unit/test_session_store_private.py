@@ -7,7 +7,8 @@ import stat
 
 import pytest
 
-from state.session_store import SessionStore, private_directory
+from state.private_dir import private_directory
+from state.session_store import SessionStore
 
 
 def test_the_store_directory_is_created_for_the_app_user_only(tmp_path):
