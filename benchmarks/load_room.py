@@ -461,8 +461,8 @@ class Student:
 
         Those on ``view-store.data`` itself, and those the clientside gate
         (``callbacks/gates.py``) feeds as it does for a student: the open aids
-        and "look inside" tabs (the built-ins have true classes, so the True
-        classes tab shows the cut) on every change; the panels that show the
+        and "look inside" tabs on every change (the True classes tab, open at
+        first, has no store: the cluster table's request answers for it); the panels that show the
         tree, not the cut (the top merges, the image card, the side-by-side
         grid with no methods chosen, the merge player while off), on a new tree.
         """

@@ -11,6 +11,7 @@ from callbacks import (
     compare,
     cophenetic,
     cut,
+    cut_panels,
     data,
     display,
     export,
@@ -55,6 +56,7 @@ def register_callbacks(app: Dash, store: SessionStore, settings: Settings, guard
     cut.register(app, store, settings)
     aids.register(app, store)
     clusters.register(app, store, settings)
+    cut_panels.register(app, store)
     export.register(app, store)
     zoom.register(app, store)
     address.register(app, store)

@@ -1,6 +1,7 @@
 """The aids panel: each aid is computed for the view's tree and marks the view's cut.
 
-The merge heights (and the suggested k) follow every view change. The
+The merge heights (and the suggested k) follow every view change, answered
+within the cut's panels request (``callbacks/cut_panels.py``). The
 inconsistency table (at the view's depth, the cut's own), the silhouette
 and k-means are computed only while their tab is open (the page sends them
 the view only then: ``callbacks/gates.py``); their sweeps are
@@ -74,34 +75,6 @@ def register(app: Dash, store: SessionStore) -> None:
     """Register the aids callbacks on ``app``."""
 
     @app.callback(
-        *ELBOW_OUTPUTS.values(),
-        Input(ids.VIEW, "data"),
-        Input(ids.ELBOW_MERGES, "value"),
-        State(ids.ELBOW_SHOWN, "data"),
-    )
-    def show_merge_heights(view_data, last, shown):
-        view = _view(view_data)
-        drawn = f"{_revision(view)}/{last}/{view.theme.name}"
-        try:
-            profile = store.memo(
-                view.ref,
-                ("aids-merge-heights", view.method, view.metric, str(last)),
-                lambda: merge_height_profile(_tree(store, view), last),
-            )
-        except USER_ERRORS as error:
-            return reply_in_order(ELBOW_OUTPUTS, {"note": error_message(error), "shown": None}, "merge heights")
-        values = curve_or_marks(
-            drawn,
-            shown,
-            lambda: aids_fig.merge_heights_figure(profile, view.k, revision=_revision(view)),
-            lambda: aids_fig.merge_heights_k_updates(profile, view.k),
-        )
-        if "shown" in values:  # new curves: their suggestion and note too
-            k = profile.suggested_k
-            values.update(suggested_label=f"Elbow suggests k = {k}", suggested_k=str(k), note=elbow_note(profile))
-        return reply_in_order(ELBOW_OUTPUTS, values, "merge heights")
-
-    @app.callback(
         Output(ids.INCONSISTENCY_TABLE, "children"),
         Input(ids.AID_VIEWS["inconsistency"], "data"),  # the view, while the tab is open (callbacks/gates.py)
     )
@@ -164,6 +137,33 @@ def register(app: Dash, store: SessionStore) -> None:
             return no_update, error_message(error)
         figure = aids_fig.sse_figure(sweep, view.k, revision=_revision(view))
         return figure, kmeans_summary(sweep, comparison, cut.n_clusters, tree.metric)
+
+
+def elbow_reply(store: SessionStore, view: ViewState, last, shown) -> dict:
+    """The merge-heights aid's outputs by :data:`ELBOW_OUTPUTS` name for a view (its k mark only, when ``shown``).
+
+    ``last`` is how many merges it shows; ``shown`` names the curve on screen. The cut's panels callback
+    (``callbacks/cut_panels.py``) answers with it on every view change.
+    """
+    drawn = f"{_revision(view)}/{last}/{view.theme.name}"
+    try:
+        profile = store.memo(
+            view.ref,
+            ("aids-merge-heights", view.method, view.metric, str(last)),
+            lambda: merge_height_profile(_tree(store, view), last),
+        )
+    except USER_ERRORS as error:
+        return {"note": error_message(error), "shown": None}
+    values = curve_or_marks(
+        drawn,
+        shown,
+        lambda: aids_fig.merge_heights_figure(profile, view.k, revision=_revision(view)),
+        lambda: aids_fig.merge_heights_k_updates(profile, view.k),
+    )
+    if "shown" in values:  # new curves: their suggestion and note too
+        k = profile.suggested_k
+        values.update(suggested_label=f"Elbow suggests k = {k}", suggested_k=str(k), note=elbow_note(profile))
+    return values
 
 
 def elbow_note(profile: MergeHeightProfile) -> list:

@@ -10,7 +10,7 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
-from dash import ALL, ClientsideFunction, Dash, Input, Output, State, ctx, html, no_update
+from dash import ALL, ClientsideFunction, Dash, Input, Output, State, ctx, html
 from dash.exceptions import PreventUpdate
 
 from callbacks.coloring import scatter_painting
@@ -183,27 +183,16 @@ def table_note(clusters: ClusterView, summary: ClusterSummary) -> list:
 
 def register(app: Dash, store: SessionStore, settings: Settings) -> None:
     """Register the clusters-panel callbacks on ``app``."""
-
-    @app.callback(
-        Output(ids.CLUSTER_TABLE, "children"),
-        Output(ids.CLUSTER_TABLE_NOTE, "children"),
-        Output(ids.PYTHON_CODE, "children"),
-        Input(ids.VIEW, "data"),
-        Input(ids.COLOR_BY, "value"),
-        Input(ids.COMPARE_ALGORITHM, "value"),
-        Input(ids.LESSON_TABS, "value"),
-    )
-    def refresh_panel(view_data, color_by, algorithm, lesson_tab):
-        view = ViewState.from_store(view_data)
-        if view is None:
-            raise PreventUpdate
-        compared = algorithm if color_by == "algorithm" or lesson_tab == "algorithms" else None
-        try:
-            return shared_reply(store, view, "cluster-table", (compared,), lambda: _panel(store, view, compared))
-        except USER_ERRORS as error:
-            return no_update, html.Span(str(error), className="hint"), no_update
-
     _register_selection(app, store, settings)
+
+
+def table_reply(store: SessionStore, view: ViewState, compared: str | None) -> tuple:
+    """The cluster table, its note and the view's Python code, shared by every session showing the view.
+
+    ``compared`` names the other algorithm the code should also fit (or None). The cut's panels callback
+    answers with it (``callbacks/cut_panels.py``). Raises the app's own errors.
+    """
+    return shared_reply(store, view, "cluster-table", (compared,), lambda: _panel(store, view, compared))
 
 
 def _panel(store: SessionStore, view: ViewState, compared: str | None) -> tuple:

@@ -9,7 +9,8 @@ view into each store by the panel's rule:
 - ``skip``: nothing (the tab is closed, or the panel is off).
 
 The rules follow what is on screen: an aids or "look inside" tab is fed while
-it is open; the True classes tab shows the cut only for data with classes,
+it is open (the True classes tab is answered by the cluster table's own
+request, ``callbacks/clusters.py``, so it has no store here),
 the image card only for an image, the side-by-side grid only with two methods
 chosen, the scatter's repaint only when it is coloured by something other
 than the cut (or shows centroids), the merge player only while it plays, and
@@ -47,7 +48,7 @@ function (view, aid, look, traits, colorBy, centroids, chosen, mergeOn, selectio
     const panel = (rule) => (viewFired ? rule : "skip");
     const rules = [
         ...aids.map((tab) => (tab === aid ? "cut" : "skip")),
-        ...looks.map((tab) => (tab !== look ? "skip" : tab === "truth" && !has.classes ? "tree" : "cut")),
+        ...looks.map((tab) => (tab === look ? "cut" : "skip")),
         panel(has.image ? "cut" : "tree"),                                   // the image card
         panel("tree"),                                                       // the top merges
         panel((chosen || []).length >= 2 ? "cut" : "tree"),                  // the side-by-side grid

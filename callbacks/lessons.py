@@ -35,20 +35,6 @@ def register(app: Dash, store: SessionStore) -> None:
     """Register the lesson panel's callbacks on ``app``."""
 
     @app.callback(
-        Output(ids.TRUTH_SCORES, "children"),
-        Output(ids.TRUTH_TABLE, "children"),
-        Input(ids.LESSON_VIEWS["truth"], "data"),  # the view, while the tab is open (callbacks/gates.py)
-    )
-    def show_truth(view_data):
-        view = ViewState.from_store(view_data)
-        if view is None:
-            raise PreventUpdate
-        try:
-            return shared_reply(store, view, "truth", (), lambda: _truth(store, view))
-        except USER_ERRORS:
-            raise PreventUpdate from None  # the cut callback says what is wrong
-
-    @app.callback(
         Output(ids.ALGORITHM_SCORES, "children"),
         Output(ids.ALGORITHM_LIMITS, "children"),
         Input(ids.LESSON_VIEWS["algorithms"], "data"),
@@ -118,8 +104,16 @@ NO_CLASSES = (
 )
 
 
+def truth_reply(store: SessionStore, view: ViewState) -> tuple:
+    """The True classes tab's scores and contingency table for a view, shared by every session showing it.
+
+    The cluster table's callback answers with it while the tab is open (``callbacks/clusters.py``), so a cut
+    costs no request of its own for the tab. Raises the app's own errors.
+    """
+    return shared_reply(store, view, "truth", (), lambda: _truth(store, view))
+
+
 def _truth(store: SessionStore, view: ViewState) -> tuple:
-    """The True classes tab's scores and contingency table for a view (raises the app's own errors)."""
     tree = store.tree(view.ref, view.method, view.metric, mode=view.tree_mode)
     cut, dataset = view.cut_rule.apply(tree), store.dataset(view.ref)
     if dataset.classes is None:

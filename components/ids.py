@@ -176,7 +176,7 @@ JOB_RETRY = "job-retry"
 # The view, forwarded in the page only to the panel tab that is open (callbacks/gates.py):
 # a cut wakes the server callbacks of the open tabs alone.
 AID_VIEWS = {tab: f"aid-view-{tab}" for tab in ("inconsistency", "silhouette", "kmeans")}
-LESSON_VIEWS = {tab: f"look-view-{tab}" for tab in ("truth", "algorithms", "heatmap", "profile", "centroids")}
+LESSON_VIEWS = {tab: f"look-view-{tab}" for tab in ("algorithms", "heatmap", "profile", "centroids")}
 # The view as the other panels need it (callbacks/gates.py).
 PANEL_VIEWS = {
     panel: f"panel-view-{panel.replace('_', '-')}"

@@ -82,11 +82,17 @@ def data_uri_pixels(uri: str) -> np.ndarray:
     return np.asarray(Image.open(io.BytesIO(base64.b64decode(data))).convert("RGB"))
 
 
-OWN_TAB = {"truth-scores": "truth", "algorithm-scores": "algorithms", "cluster-profile": "profile"}
+OWN_TAB = {"algorithm-scores": "algorithms", "cluster-profile": "profile"}
 
 
 def lesson(client, app, output: str, view: dict, tab: str, **inputs):
-    """A tab's reply to the view the page sends it (callbacks/gates.py), with ``tab`` the open one."""
+    """A tab's reply to the view the page sends it (callbacks/gates.py), with ``tab`` the open one.
+
+    The True classes tab answers within the cluster table's request (``callbacks/clusters.py``).
+    """
+    if output.startswith("truth-"):
+        given = {"view-store.data": view, "lesson-tabs.value": tab, "color-by.value": "tree"}
+        return call(client, app, [output], inputs={**given, "compare-algorithm.value": None})
     own = OWN_TAB.get(output.split(".")[0], tab)
     given = {f"look-view-{own}.data": view}
     given.update({f"{key.replace('_', '-')}.value": value for key, value in inputs.items()})

@@ -21,6 +21,12 @@ def _table(client, app, view):
     return call(client, app, TABLE, inputs={**inputs, "lesson-tabs.value": None})
 
 
+def _truth(client, app, view):
+    """The True classes tab, open: it answers within the cluster table's request."""
+    inputs = {"view-store.data": view, "color-by.value": "tree", "compare-algorithm.value": None}
+    return call(client, app, TRUTH, inputs={**inputs, "lesson-tabs.value": "truth"})
+
+
 def _view_of(client, app, session: str, key: str = "iris") -> dict:
     ref = choose(client, app, key, session=session).get(ids.DATA_REF, "data")
     return tree(client, app, ref).get(ids.VIEW, "data")
@@ -30,8 +36,8 @@ def test_two_sessions_on_one_example_get_the_same_scores_as_scipy(client, dash_a
     shared.SHARED.clear()
     first, second = _view_of(client, dash_app, "c" * 32), _view_of(client, dash_app, "d" * 32)
     assert first["data"] == second["data"] and first["session"] != second["session"]
-    replies = [call(client, dash_app, TRUTH, inputs={"look-view-truth.data": view}) for view in (first, second)]
-    assert len(shared.SHARED) == 1  # the second session was served the first one's reply
+    replies = [_truth(client, dash_app, view) for view in (first, second)]
+    assert len([key for key in shared.SHARED._values if key[0] == "truth"]) == 1  # the second session got the first's
     texts = [text_of(reply.get(ids.TRUTH_SCORES, "children")) for reply in replies]
     assert texts[0] == texts[1]
     # Against the classes, the numbers are scikit-learn's on SciPy's cut.
@@ -47,7 +53,7 @@ def test_a_session_not_holding_the_data_never_gets_its_shared_reply(client, dash
     view = owners_view(client, dash_app)
     owner = _table(client, dash_app, view)
     assert any(name in owner.body.decode() for name in SECRET_LABELS)  # its medoids are named
-    assert len(shared.SHARED) == 1
+    assert len(shared.SHARED) == 1  # the owner's table
     # Another session names the owner's data (its fingerprint) in a view of its own: its cookie matches the
     # view, so the ownership check passes, but the session does not hold the data.
     forged = {**view, "session": "e" * 32}
