@@ -98,6 +98,7 @@ CONFIG_SCRIPT = re.compile(r'<script id="_dash-config" type="application/json">(
 WILDCARDS = (["ALL"], ["MATCH"], ["ALLSMALLER"])
 
 TARGET_CUT_P95_S = 0.300
+WINDOW_S = 10.0  # the whole cut's percentiles are also printed per window of the lesson
 
 
 class StopError(Exception):
@@ -190,7 +191,6 @@ class Wiring:
         )
         self.job = self._one([c for c in server if c.spec.get("background")], "view-store.data", "tree-job-store.data")
         self.cut = self._one(server, "view-store.data", "n-clusters.value")
-        self.silhouette = self._one(server, "silhouette-graph.figure", "aid-view-silhouette.data")
         self.on_view = [c for c in server if "view-store.data" in c.input_names and c is not self.cut]
         self.on_tab = [c for c in server if "aids-tabs.value" in c.input_names]
         self.server = server
@@ -358,7 +358,8 @@ class Room:
     lock: threading.Lock = field(default_factory=threading.Lock)
     sent: int = 0
     samples: list[Sample] = field(default_factory=list)
-    cuts: list[tuple[float, int, int, int, bool, str]] = field(default_factory=list)  # s, requests, raw, wire, ok, data
+    # seconds, requests, raw bytes, wire bytes, ok, the dataset on screen, when it started (perf_counter)
+    cuts: list[tuple[float, int, int, int, bool, str, float]] = field(default_factory=list)
     tabs: list[float] = field(default_factory=list)
     jobs: dict[str, list] = field(default_factory=lambda: defaultdict(list))
     failures: list[str] = field(default_factory=list)
@@ -533,7 +534,7 @@ class Student:
                 raw, wire = raw + raw_, wire + wire_
                 ok = ok and status_ in (200, 204)
         with self.room.lock:
-            self.room.cuts.append((time.perf_counter() - start, requests_, raw, wire, ok, self.showing))
+            self.room.cuts.append((time.perf_counter() - start, requests_, raw, wire, ok, self.showing, start))
         self.cut_count += 1
 
     def open_tab(self, tab: str = "silhouette") -> None:
@@ -1145,6 +1146,13 @@ def report(room: Room, run: Run) -> None:
             by_data[c[5]].append(c[0])
         for data, group in sorted(by_data.items()):
             print(f"    {data:<22} {len(group):>5} cuts  p50 {ms(pct(group, 50)):>9}  p95 {ms(pct(group, 95)):>9}")
+        print("  by when in the lesson they started (the students open the page, and the uploads start, first):")
+        by_window: dict[int, list[float]] = defaultdict(list)
+        for c in cuts:
+            by_window[int((c[6] - run.load_start) // WINDOW_S)].append(c[0])
+        for window, group in sorted(by_window.items()):
+            span = f"{window * WINDOW_S:.0f}-{(window + 1) * WINDOW_S:.0f} s"
+            print(f"    {span:<22} {len(group):>5} cuts  p50 {ms(pct(group, 50)):>9}  p95 {ms(pct(group, 95)):>9}")
     if room.tabs:
         print(f"silhouette tab opened {len(room.tabs)} times: p50 {ms(pct(room.tabs, 50))}, max {ms(max(room.tabs))}")
 

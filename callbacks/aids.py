@@ -1,10 +1,10 @@
 """The aids panel: each aid is computed for the view's tree and marks the view's cut.
 
 The merge heights (and the suggested k) follow every view change, answered
-within the cut's panels request (``callbacks/cut_panels.py``). The
-inconsistency table (at the view's depth, the cut's own), the silhouette
-and k-means are computed only while their tab is open (the page sends them
-the view only then: ``callbacks/gates.py``); their sweeps are
+within the cut's panels request (``callbacks/cut_panels.py``), as is the
+silhouette while its tab is open. The inconsistency table (at the view's
+depth, the cut's own) and k-means are computed only while their tab is open
+(the page sends them the view only then: ``callbacks/gates.py``); the sweeps are
 cached server-side per dataset, tree and setting, so moving the cut only
 re-marks them. A k picked on an aid goes to the cut callback through a
 store (see :mod:`callbacks.cut`).
@@ -14,10 +14,10 @@ from __future__ import annotations
 
 import math
 
-from dash import Dash, Input, Output, State, html, no_update
+from dash import Dash, Input, Output, html, no_update
 from dash.exceptions import PreventUpdate
 
-from callbacks.common import USER_ERRORS, error_message, patch_from, reply_in_order
+from callbacks.common import USER_ERRORS, error_message, patch_from
 from callbacks.render import ViewState
 from callbacks.shared import shared_reply
 from components import ids
@@ -95,26 +95,6 @@ def register(app: Dash, store: SessionStore) -> None:
         return inconsistency_table_view(table, split, view.inconsistency_threshold if cutting else None)
 
     @app.callback(
-        *SILHOUETTE_OUTPUTS.values(),
-        Input(ids.AID_VIEWS["silhouette"], "data"),
-        Input(ids.SILHOUETTE_MAX_K, "value"),
-        State(ids.SILHOUETTE_SHOWN, "data"),
-    )
-    def show_silhouette(view_data, k_max, shown):
-        view = _view(view_data)
-        try:
-            sweep, values = shared_reply(store, view, "silhouette", (k_max,), lambda: _silhouette(store, view, k_max))
-        except USER_ERRORS as error:
-            return reply_in_order(SILHOUETTE_OUTPUTS, {"note": error_message(error), "shown": None}, "silhouette")
-        curve = curve_or_marks(
-            f"{_revision(view)}/{k_max}/{view.theme.name}",
-            shown,
-            lambda: aids_fig.silhouette_figure(sweep, view.k, revision=_revision(view)),
-            lambda: aids_fig.silhouette_k_updates(sweep, view.k),
-        )
-        return reply_in_order(SILHOUETTE_OUTPUTS, {**values, **curve}, "silhouette")
-
-    @app.callback(
         Output(ids.KMEANS_GRAPH, "figure"),
         Output(ids.KMEANS_SUMMARY, "children"),
         Input(ids.AID_VIEWS["kmeans"], "data"),
@@ -164,6 +144,25 @@ def elbow_reply(store: SessionStore, view: ViewState, last, shown) -> dict:
         k = profile.suggested_k
         values.update(suggested_label=f"Elbow suggests k = {k}", suggested_k=str(k), note=elbow_note(profile))
     return values
+
+
+def silhouette_reply(store: SessionStore, view: ViewState, k_max, shown) -> dict:
+    """The Silhouette aid's outputs by :data:`SILHOUETTE_OUTPUTS` name for a view, while its tab is open.
+
+    ``k_max`` is the sweep's last k; ``shown`` names the curve on screen (then only its k mark is sent). The
+    cut's panels callback (``callbacks/cut_panels.py``) answers with it.
+    """
+    try:
+        sweep, values = shared_reply(store, view, "silhouette", (k_max,), lambda: _silhouette(store, view, k_max))
+    except USER_ERRORS as error:
+        return {"note": error_message(error), "shown": None}
+    curve = curve_or_marks(
+        f"{_revision(view)}/{k_max}/{view.theme.name}",
+        shown,
+        lambda: aids_fig.silhouette_figure(sweep, view.k, revision=_revision(view)),
+        lambda: aids_fig.silhouette_k_updates(sweep, view.k),
+    )
+    return {**values, **curve}
 
 
 def elbow_note(profile: MergeHeightProfile) -> list:

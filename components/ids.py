@@ -175,7 +175,7 @@ JOB_RETRY = "job-retry"
 
 # The view, forwarded in the page only to the panel tab that is open (callbacks/gates.py):
 # a cut wakes the server callbacks of the open tabs alone.
-AID_VIEWS = {tab: f"aid-view-{tab}" for tab in ("inconsistency", "silhouette", "kmeans")}
+AID_VIEWS = {tab: f"aid-view-{tab}" for tab in ("inconsistency", "kmeans")}  # the silhouette: callbacks/cut_panels
 LESSON_VIEWS = {tab: f"look-view-{tab}" for tab in ("algorithms", "heatmap", "profile", "centroids")}
 # The view as the other panels need it (callbacks/gates.py).
 PANEL_VIEWS = {

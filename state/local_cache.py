@@ -57,6 +57,14 @@ class LocalCache:
                 self._bytes -= dropped
         return value
 
+    def peek(self, key: Hashable):
+        """The value kept for ``key``, or None (nothing is computed)."""
+        with self._lock:
+            if key in self._values:
+                self._values.move_to_end(key)
+                return self._values[key][0]
+        return None
+
     def __len__(self) -> int:
         return len(self._values)
 

@@ -25,7 +25,7 @@ from hclust.projection import embed_distances
 from hclust.tree import Progress, build_tree_from_distances
 from loaders import Dataset, Table
 from state.job_guard import JobGuard
-from state.local_cache import RecentReads
+from state.local_cache import LocalCache, RecentReads, approximate_bytes
 from state.private_dir import private_directory
 from state.redis_cache import RedisCache
 
@@ -83,6 +83,12 @@ RECENT_SECONDS = 10.0
 RECENT_MAX_BYTES = 96 * 1024 * 1024
 RECENT_MAX_VALUE_BYTES = 24 * 1024 * 1024
 """The recent reads' bound per process, and the largest value kept (a 1,000,000-row tree is read each time)."""
+
+
+BUILT_TREES = LocalCache(max_entries=32, max_bytes=64 * 1024 * 1024, size=approximate_bytes)
+"""Trees this process built, by data fingerprint (content), method, metric and mode: fifty students opening one
+built-in example build its tree once per worker, not once each. Reached only from :meth:`SessionStore.tree`,
+after the asking session's own dataset was read; each session still stores its own copy."""
 
 
 class SessionStore:
@@ -207,10 +213,13 @@ class SessionStore:
         mode = _known_mode(mode)
 
         def build() -> Tree:
-            dataset = self.dataset(ref)
+            dataset = self.dataset(ref)  # the session holds the data: the tree of its content may be shared
+            built = (ref.data_key, method, metric, mode, self._cophenetic)
+            if (shared := BUILT_TREES.peek(built)) is not None:
+                return shared
             if progress is None and self._quick is not None:
                 self._check_quick(dataset, method, metric, mode)
-            return _build(dataset, method, metric, mode, progress, self._cophenetic)
+            return BUILT_TREES.get(built, lambda: _build(dataset, method, metric, mode, progress, self._cophenetic))
 
         tree = self._memo(ref, ("tree", method, metric, mode), build)
         exact = self._cache.get(self._key(ref, "cophenetic", method, metric, mode)) if tree.cophenetic_pairs else None

@@ -61,6 +61,7 @@ def test_a_cut_wakes_only_the_open_tabs(app_page: Page):
     # Open at first: the merge heights aid and the True classes tab.
     sent = requests_of_one_cut(page, 3)
     assert woken(sent) == set()  # the True classes tab answers within the cluster table's request
+    assert len(sent) == 3  # the cut, the panels that show it, the address
     expect(page.locator("#truth-scores")).to_contain_text("k = 3")
     # Not the top merges, the image card (a table), the side-by-side grid (no methods chosen), the scatter's
     # repaint (coloured by the cut), the merge player (off) nor the branch selection (none).
@@ -72,5 +73,8 @@ def test_a_cut_wakes_only_the_open_tabs(app_page: Page):
     expect(page.locator("#silhouette-note")).to_contain_text("mean silhouette")
     settle(page, 600)
     sent = requests_of_one_cut(page, 4)
-    assert woken(sent) == {"silhouette", "heatmap"}
+    assert woken(sent) == {"heatmap"}  # the silhouette answers within the cut's panels request
+    assert any("silhouette-graph.figure" in name and "cluster-table.children" in name for name in sent)
+    expect(page.locator("#silhouette-note")).to_contain_text("Current cut (k = 4)")
     assert others(sent) == []
+    assert len(sent) == 4  # the cut, its panels, the address, the open Heatmap tab

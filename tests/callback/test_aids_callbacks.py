@@ -357,7 +357,7 @@ def test_a_cut_moves_only_the_silhouette_curves_mark(client, dash_app, classic_v
             client,
             dash_app,
             ["silhouette-graph.figure", "silhouette-shown-store.data"],
-            inputs={"aid-view-silhouette.data": view, "silhouette-max-k.value": 10},
+            inputs={"view-store.data": view, "aids-tabs.value": "silhouette", "silhouette-max-k.value": 10},
             state={"silhouette-shown-store.data": shown},
         )
 
@@ -410,7 +410,7 @@ def test_silhouette_curve_and_clusters_equal_sklearns(client, dash_app, classic_
         client,
         dash_app,
         ["silhouette-graph.figure"],
-        inputs={"aid-view-silhouette.data": classic_view, "silhouette-max-k.value": 6},
+        inputs={"view-store.data": classic_view, "aids-tabs.value": "silhouette", "silhouette-max-k.value": 6},
     )
     curve = reply.get(ids.SILHOUETTE_GRAPH, "figure")["data"][0]
     xs = curve["x"] if isinstance(curve["x"], list) else decode(curve["x"]).tolist()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from state import local_cache
 from state.local_cache import RecentReads, approximate_bytes
@@ -83,3 +84,23 @@ def test_the_store_reads_a_result_once_within_the_window(monkeypatch):
     cache.clear()
     clock.now += RECENT_SECONDS + 1
     assert not store.holds(ref)  # deleted in the store: gone here too once the window has passed
+
+
+def test_sessions_holding_the_same_data_share_one_build_and_others_get_none(monkeypatch, tmp_path):
+    from loaders.builtin import load_builtin
+    from state import session_store
+    from state.session_store import DataRef, SessionExpiredError
+
+    session_store.BUILT_TREES.clear()
+    builds = []
+    real = session_store._build
+    monkeypatch.setattr(session_store, "_build", lambda *args: builds.append(args[1]) or real(*args))
+    store = SessionStore.open(str(tmp_path / "store"), 64, 3600)
+    data = load_builtin("wine")
+    first, second = store.put_dataset("a" * 32, data), store.put_dataset("b" * 32, data)
+    trees = [store.tree(ref, "average", "euclidean") for ref in (first, second)]
+    assert builds == ["average"]  # one build for both students
+    np.testing.assert_array_equal(trees[0].linkage, trees[1].linkage)
+    # A session that does not hold the data gets no tree of it, built or not.
+    with pytest.raises(SessionExpiredError):
+        store.tree(DataRef("c" * 32, first.data_key), "average", "euclidean")
