@@ -463,7 +463,7 @@ class Student:
         Those on ``view-store.data`` itself, and those the clientside gate
         (``callbacks/gates.py``) feeds as it does for a student: the open aids
         and "look inside" tabs on every change (the True classes tab, open at
-        first, has no store: the cluster table's request answers for it); the panels that show the
+        first, has no store: the cut's panels request answers for it); the panels that show the
         tree, not the cut (the top merges, the image card, the side-by-side
         grid with no methods chosen, the merge player while off), on a new tree.
         """

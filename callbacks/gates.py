@@ -9,8 +9,8 @@ view into each store by the panel's rule:
 - ``skip``: nothing (the tab is closed, or the panel is off).
 
 The rules follow what is on screen: an aids or "look inside" tab is fed while
-it is open (the True classes tab is answered by the cluster table's own
-request, ``callbacks/clusters.py``, so it has no store here),
+it is open (the True classes and Silhouette tabs are answered within the
+cut's panels request, ``callbacks/cut_panels.py``, so they have no store here),
 the image card only for an image, the side-by-side grid only with two methods
 chosen, the scatter's repaint only when it is coloured by something other
 than the cut (or shows centroids), the merge player only while it plays, and

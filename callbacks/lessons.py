@@ -107,7 +107,7 @@ NO_CLASSES = (
 def truth_reply(store: SessionStore, view: ViewState) -> tuple:
     """The True classes tab's scores and contingency table for a view, shared by every session showing it.
 
-    The cluster table's callback answers with it while the tab is open (``callbacks/clusters.py``), so a cut
+    The cut's panels callback answers with it while the tab is open (``callbacks/cut_panels.py``), so a cut
     costs no request of its own for the tab. Raises the app's own errors.
     """
     return shared_reply(store, view, "truth", (), lambda: _truth(store, view))

@@ -25,7 +25,7 @@ from hclust.projection import embed_distances
 from hclust.tree import Progress, build_tree_from_distances
 from loaders import Dataset, Table
 from state.job_guard import JobGuard
-from state.local_cache import LocalCache, RecentReads, approximate_bytes
+from state.local_cache import LocalCache, approximate_bytes
 from state.private_dir import private_directory
 from state.redis_cache import RedisCache
 
@@ -80,6 +80,7 @@ class TreeNotBuiltError(LookupError):
 
 RECENT_SECONDS = 10.0
 """How long a process serves a value it read from the store without reading it again."""
+RECENT_MAX_ENTRIES = 4096
 RECENT_MAX_BYTES = 96 * 1024 * 1024
 RECENT_MAX_VALUE_BYTES = 24 * 1024 * 1024
 """The recent reads' bound per process, and the largest value kept (a 1,000,000-row tree is read each time)."""
@@ -105,7 +106,7 @@ class SessionStore:
     -----
     Datasets, tables and computed results never change under their key, so
     each process keeps what it read in the last :data:`RECENT_SECONDS`
-    (``state.local_cache.RecentReads``): a cut's five or six requests then
+    (a ``state.local_cache.LocalCache`` with ``seconds``): a cut's requests then
     read the store once, not a dozen times, and with diskcache each such
     read is a write transaction (its least-recently-used bookkeeping) that
     every worker waits for. Records that do change (:meth:`remember`, the
@@ -125,7 +126,13 @@ class SessionStore:
         self._quick = quick_seconds
         self._quota = quota_bytes
         self._cophenetic = cophenetic_seconds
-        self._recent = RecentReads(RECENT_SECONDS, RECENT_MAX_BYTES, RECENT_MAX_VALUE_BYTES)
+        self._recent = LocalCache(
+            RECENT_MAX_ENTRIES,
+            RECENT_MAX_BYTES,
+            size=approximate_bytes,
+            seconds=RECENT_SECONDS,
+            max_value_bytes=RECENT_MAX_VALUE_BYTES,
+        )
 
     @classmethod
     def open(
@@ -177,7 +184,7 @@ class SessionStore:
     def holds(self, ref: DataRef) -> bool:
         """True when the reference's session holds its dataset (read in the last seconds, or its key is stored)."""
         key = self._key(ref, "dataset")
-        return self._recent.get(key) is not None or key in self._cache
+        return self._recent.peek(key) is not None or key in self._cache
 
     def dataset(self, ref: DataRef) -> Dataset:
         """The stored dataset; raises :class:`SessionExpiredError` when gone."""
@@ -340,15 +347,15 @@ class SessionStore:
 
     def _memo(self, ref: DataRef, parts: tuple[str, ...], compute: Callable[[], T]) -> T:
         key = self._key(ref, *parts)
-        value = self._recent.get(key)
-        if value is not None:
+
+        def read() -> T:
+            value = self._cache.get(key)
+            if value is None:
+                value = compute()
+                self._put(ref.session_id, key, value)
             return value
-        value = self._cache.get(key)
-        if value is None:
-            value = compute()
-            self._put(ref.session_id, key, value)
-        self._recent.put(key, value)
-        return value
+
+        return self._recent.get(key, read)
 
     def _put(self, session_id: str, key: str, value, evictable: bool = True) -> None:
         """Store a session's value within its share of the store: its own oldest results make room first.
@@ -381,7 +388,7 @@ class SessionStore:
 
     def _get(self, key: str, unchanging: bool = False):
         """The value under ``key``; ``unchanging`` values may come from this process's recent reads."""
-        value = self._recent.get(key) if unchanging else None
+        value = self._recent.peek(key) if unchanging else None
         if value is not None:
             return value
         value = self._cache.get(key)

@@ -60,7 +60,7 @@ def test_a_cut_wakes_only_the_open_tabs(app_page: Page):
     page = app_page
     # Open at first: the merge heights aid and the True classes tab.
     sent = requests_of_one_cut(page, 3)
-    assert woken(sent) == set()  # the True classes tab answers within the cluster table's request
+    assert woken(sent) == set()  # the True classes tab answers within the cut's panels request
     assert len(sent) == 3  # the cut, the panels that show it, the address
     expect(page.locator("#truth-scores")).to_contain_text("k = 3")
     # Not the top merges, the image card (a table), the side-by-side grid (no methods chosen), the scatter's

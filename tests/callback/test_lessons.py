@@ -88,7 +88,7 @@ OWN_TAB = {"algorithm-scores": "algorithms", "cluster-profile": "profile"}
 def lesson(client, app, output: str, view: dict, tab: str, **inputs):
     """A tab's reply to the view the page sends it (callbacks/gates.py), with ``tab`` the open one.
 
-    The True classes tab answers within the cluster table's request (``callbacks/clusters.py``).
+    The True classes tab answers within the cut's panels request (``callbacks/cut_panels.py``).
     """
     if output.startswith("truth-"):
         given = {"view-store.data": view, "lesson-tabs.value": tab, "color-by.value": "tree"}

@@ -22,7 +22,7 @@ def _table(client, app, view):
 
 
 def _truth(client, app, view):
-    """The True classes tab, open: it answers within the cluster table's request."""
+    """The True classes tab, open: it answers within the cut's panels request."""
     inputs = {"view-store.data": view, "color-by.value": "tree", "compare-algorithm.value": None}
     return call(client, app, TRUTH, inputs={**inputs, "lesson-tabs.value": "truth"})
 

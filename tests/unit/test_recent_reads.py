@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from state import local_cache
-from state.local_cache import RecentReads, approximate_bytes
+from state.local_cache import LocalCache, approximate_bytes
 from state.session_store import RECENT_SECONDS, SessionStore
 
 
@@ -21,23 +21,23 @@ class Clock:
 def test_a_value_is_served_for_its_seconds_then_read_again(monkeypatch):
     clock = Clock()
     monkeypatch.setattr(local_cache.time, "monotonic", clock)
-    recent = RecentReads(seconds=10, max_bytes=10_000, max_value_bytes=1_000)
+    recent = LocalCache(100, 10_000, size=approximate_bytes, seconds=10, max_value_bytes=1_000)
     recent.put("a", np.zeros(10))
     clock.now += 9.9
-    assert recent.get("a") is not None
+    assert recent.peek("a") is not None
     clock.now += 0.2
-    assert recent.get("a") is None  # older than its seconds: the store is asked again
+    assert recent.peek("a") is None  # older than its seconds: the store is asked again
 
 
 def test_the_bounds_hold_oldest_first_and_large_values_are_not_kept():
-    recent = RecentReads(seconds=10, max_bytes=2_000, max_value_bytes=1_500)
+    recent = LocalCache(100, 2_000, size=approximate_bytes, seconds=10, max_value_bytes=1_500)
     recent.put("big", np.zeros(400))  # 3,200 bytes: over the largest value kept
-    assert recent.get("big") is None
+    assert recent.peek("big") is None
     for name in "abc":
         recent.put(name, np.zeros(100))  # 800 bytes each: only two fit in 2,000
-    assert recent.get("a") is None and recent.get("b") is not None and recent.get("c") is not None
+    assert recent.peek("a") is None and recent.peek("b") is not None and recent.peek("c") is not None
     recent.drop("b")
-    assert recent.get("b") is None
+    assert recent.peek("b") is None
 
 
 def test_approximate_bytes_counts_arrays_and_strings_inside_fields():
