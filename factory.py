@@ -13,7 +13,7 @@ import flask
 from callbacks import register_callbacks
 from components.layout import build_layout
 from config import Settings
-from server import HclustDash, harden, jobs_probe, store_probe
+from server import HclustDash, SessionLayout, harden, jobs_probe, store_probe
 from state import ownership
 from state.jobs import background_manager
 from state.session_store import SessionStore
@@ -88,7 +88,9 @@ def create_app(settings: Settings | None = None, manager=None) -> HclustDash:
         # gzip the responses: cut updates are typed arrays that shrink about 3x.
         compress=True,
     )
-    dash_app.layout = lambda: build_layout(settings.max_upload_mb, session_id(settings.session_ttl_seconds))
+    dash_app.layout = SessionLayout(
+        lambda session: build_layout(settings.max_upload_mb, session), lambda: session_id(settings.session_ttl_seconds)
+    )
     guard = store.job_guard(
         settings.job_limit, settings.job_timeout_seconds, settings.job_page_gone_seconds, settings.job_nice
     )

@@ -115,7 +115,8 @@ def child(n: int) -> list:
     from loaders import LoadOptions, decode_upload, parse_file, prepare
     from loaders.export import assignments_csv, linkage_csv
     from loaders.grouped import grouped_csv
-    from state.session_store import DataRef, SessionStore
+    from state.refs import DataRef
+    from state.session_store import SessionStore
     from tests.callback.test_callbacks import upload
 
     steps = Steps()

@@ -428,7 +428,8 @@ def child_http(n: int, d: int, tree_mode: str, n_cuts: int, cache_dir: str, prof
     """Upload, tree and cut requests through the real Dash wiring, in this (fresh) process."""
     from config import Settings
     from hclust.estimate import estimate_tree
-    from state.session_store import TREE_MODES, DataRef, SessionStore
+    from state.refs import DataRef
+    from state.session_store import TREE_MODES, SessionStore
 
     timer = install_stage_timer()
     app = make_app(cache_dir)

@@ -1096,7 +1096,8 @@ def report(room: Room, run: Run) -> None:
         times = [s.seconds for s in group]
         ok = [s for s in group if s.status == 200]
         nothing = sum(s.status == 204 for s in group)
-        busy = (len(ok) * run.idle.get(label, float("nan")) if ok else 0.0) + nothing * run.idle_204
+        busy = len(ok) * run.idle.get(label, float("nan")) if ok else 0.0
+        busy += nothing * run.idle_204 if nothing else 0.0
         busy_total += busy if busy == busy else 0.0
         raw = np.mean([s.raw for s in ok]) / 1e3 if ok else 0.0
         wire = np.mean([s.wire for s in ok]) / 1e3 if ok else 0.0

@@ -33,7 +33,8 @@ from hclust import ClusteringError, Cut, CutRule, Tree, elbow_k
 from hclust.colors import assign_color_slots
 from loaders import AUTO, load_builtin, plan, prepare, with_scaling
 from loaders.images import is_image, read_image
-from state.session_store import DataRef, SessionStore
+from state.refs import DataRef
+from state.session_store import SessionStore
 from state.view import Source, View, decode, encode
 
 MISSING_UPLOAD = (

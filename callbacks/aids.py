@@ -250,8 +250,10 @@ def _silhouette(store: SessionStore, view: ViewState, k_max) -> tuple[Silhouette
     tree = _tree(store, view)
     distances = _distances(store, view, tree)
     # The sweep depends on the tree and the sampled rows alone: one per data fingerprint, whoever holds it.
-    content = (view.data, view.method, tree.metric, view.tree_mode, tree.n_samples, str(k_max))
-    sweep = SILHOUETTE_SWEEPS.get(content, lambda: silhouette_by_k(tree, distances, k_max))
+    content = ("silhouette-sweep", view.method, tree.metric, view.tree_mode, str(tree.n_samples), str(k_max))
+    sweep = SILHOUETTE_SWEEPS.get(
+        (view.data, *content), lambda: store.shared(view.ref, content, lambda: silhouette_by_k(tree, distances, k_max))
+    )
     cut = view.cut_rule.apply(tree)
     per_cluster = silhouette_per_cluster(distances, cut.labels)
     return sweep, {
@@ -280,7 +282,8 @@ matrix (72 MB at its 3,000 sampled rows) is computed again on each cut instead."
 
 SILHOUETTE_SWEEPS = LocalCache(max_entries=64)
 """The silhouette against k of each tree (a few numbers each), by data fingerprint, method, metric and range: a
-class on one built-in example computes it once per process instead of once per student."""
+class on one built-in example computes it once (the store shares it between processes) instead of once per
+student."""
 
 
 def _distances(store: SessionStore, view: ViewState, tree: Tree) -> SampledDistances:

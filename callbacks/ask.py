@@ -30,7 +30,8 @@ from hclust.estimate import Estimate, describe, size_text
 from hclust.mst import MST_ENGINE
 from hclust.options import EUCLIDEAN
 from loaders import Dataset
-from state.session_store import APPROXIMATE, EXACT, TREE_MODES, DataRef, SessionStore
+from state.refs import DataRef
+from state.session_store import APPROXIMATE, EXACT, TREE_MODES, SessionStore
 
 SINGLE = "single"
 

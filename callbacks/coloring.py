@@ -31,7 +31,8 @@ from hclust import ClusteringError, Cut
 from hclust.algorithms import COMPARISON_ALGORITHMS, AlgorithmFit, fit_algorithm
 from hclust.compare import match_labels
 from loaders import Dataset
-from state.session_store import DataRef, SessionStore
+from state.refs import DataRef
+from state.session_store import SessionStore
 
 TREE, TRUTH, ALGORITHM = "tree", "truth", "algorithm"
 

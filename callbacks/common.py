@@ -7,7 +7,7 @@ from dash import Patch, html, no_update
 from hclust import ClusteringError
 from loaders import DataError
 from state.redis_cache import StoreUnavailableError
-from state.session_store import SessionExpiredError, TreeNotBuiltError
+from state.refs import SessionExpiredError, TreeNotBuiltError
 
 # The app's own errors: their messages are written for the user and shown
 # as they are. Anything else is a bug and is left to raise.

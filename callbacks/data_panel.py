@@ -19,7 +19,8 @@ from callbacks.options import values_for_data
 from components import ids
 from components.data_panel import NO_LABEL, blank_file_options, class_menu, feature_menu, label_menu, sheet_menu
 from loaders import AUTO, BUILTIN_DATASETS, Dataset, LoadOptions, Table, plan
-from state.session_store import DataRef, SessionExpiredError, SessionStore
+from state.refs import DataRef, SessionExpiredError
+from state.session_store import SessionStore
 
 
 def data_summary(dataset: Dataset) -> list:

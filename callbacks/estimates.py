@@ -13,7 +13,8 @@ from hclust.estimate import Estimate, describe, estimate_tree
 from hclust.mst import MST_ENGINE
 from hclust.options import EUCLIDEAN
 from loaders import Dataset
-from state.session_store import EXACT, TREE_MODES, DataRef, SessionStore
+from state.refs import DataRef
+from state.session_store import EXACT, TREE_MODES, SessionStore
 
 
 def check_estimate(

@@ -29,7 +29,8 @@ from components import ids
 from config import Settings
 from hclust.estimate import describe
 from state.job_guard import JobGuard
-from state.session_store import EXACT, DataRef, SessionExpiredError, SessionStore
+from state.refs import DataRef, SessionExpiredError
+from state.session_store import EXACT, SessionStore
 
 FASTER = "an approximate tree (under Linkage) is much faster on large data."
 # The first word says what happened: a cancelled job, or a question answered "keep the current view" (callbacks/ask.py).

@@ -25,7 +25,8 @@ from hclust import LINKAGE_METHODS
 from hclust.estimate import describe, duration_text
 from hclust.options import EUCLIDEAN
 from hclust.tree import PRECOMPUTED
-from state.session_store import DataRef, SessionStore
+from state.refs import DataRef
+from state.session_store import SessionStore
 
 PRECOMPUTED_LABEL = "precomputed distances"
 FALLBACK_METHOD = "average"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import math
 from dataclasses import asdict, dataclass, field, replace
@@ -20,7 +21,9 @@ from figures.theme import Theme, theme_for
 from hclust import Cut, Projection, Tree, color_links
 from hclust.colors import assign_color_slots, remembered_slots
 from hclust.cut import DEFAULT_INCONSISTENCY_DEPTH, DEFAULT_INCONSISTENCY_T, DISTANCE, INCONSISTENT, CutRule
-from state.session_store import DataRef, SessionStore
+from state.local_cache import LocalCache
+from state.refs import DataRef
+from state.session_store import SessionStore
 
 MAX_CHIPS = 12
 
@@ -83,6 +86,10 @@ class ViewState:
         """Everything the view shows, without whose view it is: equal for two sessions showing the same."""
         shown = {name: value for name, value in asdict(self).items() if name != "session"}
         return json.dumps(shown, sort_keys=True)
+
+    def content_digest(self, *more: str) -> str:
+        """A short name for :meth:`content_key` and ``more``, the same in every process (unlike ``hash``)."""
+        return hashlib.sha256("\x00".join((self.content_key(), *more)).encode()).hexdigest()[:32]
 
     def to_store(self) -> dict:
         """Plain dict for a ``dcc.Store``."""
@@ -147,10 +154,24 @@ class ViewState:
         return assign_color_slots(cut.roots, previous, N_SLOTS)
 
 
+SHARED_FIGURES_MAX_SAMPLES = 2_000
+"""Figures of at most this many samples (every built-in example) are drawn once for every view alike."""
+
+SHARED_FIGURES = LocalCache(max_entries=64)
+"""Both figures by view content (:meth:`ViewState.content_key`): fifty students opening one example draw it once.
+
+At most 64 pairs of a few hundred KB each (the figures of 2,000 samples), as
+plain dicts; the session store keeps them too (:meth:`SessionStore.shared`),
+for the other processes. An entry is reached only after the asking
+session's own dataset read succeeds, so no session gets figures of data it
+does not hold (``callbacks/shared.py`` says the same of the panels' replies).
+"""
+
+
 def full_figures(
     store: SessionStore, view: ViewState, cut: Cut, slots: np.ndarray, settings: Settings, frame: object = None
 ):
-    """Both figures, drawn from scratch for a new tree or dataset.
+    """Both figures, drawn from scratch for a new tree or dataset (or kept from a view alike).
 
     Beyond ``settings.scatter_image_above`` samples the scatter is an image
     (:mod:`callbacks.raster`) of ``frame``, the plot area the page reported
@@ -160,6 +181,20 @@ def full_figures(
     -------
     tuple of (dendrogram figure, scatter figure, the scatter's caption)
     """
+    dataset = store.dataset(view.ref)  # raises SessionExpiredError unless this session holds the data
+    if dataset.n_samples > SHARED_FIGURES_MAX_SAMPLES:
+        return _draw_figures(store, view, cut, slots, settings, frame)
+    drawn_by = (settings.scatter_image_above, settings.webgl_threshold, frame)
+    content = view.content_digest(slots.tobytes().hex(), json.dumps(drawn_by, default=str))
+
+    def draw() -> tuple:
+        dendrogram, scatter, caption = _draw_figures(store, view, cut, slots, settings, frame)
+        return dendrogram.to_plotly_json(), scatter.to_plotly_json(), caption
+
+    return SHARED_FIGURES.get(content, lambda: store.shared(view.ref, ("figures", content), draw))
+
+
+def _draw_figures(store: SessionStore, view: ViewState, cut: Cut, slots: np.ndarray, settings: Settings, frame):
     projection = store.projection(view.ref)
     dataset = store.dataset(view.ref)
     if scatter_is_image(dataset.n_samples, settings):

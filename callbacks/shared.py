@@ -8,13 +8,19 @@ fields: everything but the session) and on the panel's own inputs keeps that
 reply here, under that content, and the next session with the same view gets
 it without the work.
 
+Each reply is kept twice: in this process (:data:`SHARED`), and in the
+session store by the data's fingerprint (:meth:`SessionStore.shared`), so
+the other workers find it made too: a room's first minute computes each
+reply once, not once per worker.
+
 Privacy: an entry is reached only after the store confirms that the asking
 session holds data of that fingerprint (:meth:`SessionStore.holds`), so a
 reply computed for one session never reaches a session that does not hold
 the same data. What is kept is the reply itself (Dash components, read,
-never changed, by Dash's serialisation), bounded by count (:data:`MAX_ENTRIES`)
-and gone with the process. A computation that raises (an expired session, a
-tree not built yet) keeps nothing.
+never changed, by Dash's serialisation), bounded by count here
+(:data:`MAX_ENTRIES`) and by the storing session's share in the store. A
+computation that raises (an expired session, a tree not built yet) keeps
+nothing.
 """
 
 from __future__ import annotations
@@ -25,7 +31,8 @@ from typing import TypeVar
 
 from callbacks.render import ViewState
 from state.local_cache import LocalCache
-from state.session_store import SessionExpiredError, SessionStore
+from state.refs import SessionExpiredError
+from state.session_store import SessionStore
 
 T = TypeVar("T")
 
@@ -57,4 +64,5 @@ def shared_reply(store: SessionStore, view: ViewState, panel: str, inputs: tuple
     """
     if not store.holds(view.ref):
         raise SessionExpiredError()
-    return SHARED.get((panel, view.content_key(), json.dumps(inputs, sort_keys=True, default=str)), compute)
+    content = view.content_digest(json.dumps(inputs, sort_keys=True, default=str))
+    return SHARED.get((panel, content), lambda: store.shared(view.ref, ("reply", panel, content), compute))

@@ -8,9 +8,7 @@ processes can share. Entries are bounded in total size and expire.
 from __future__ import annotations
 
 import math
-import pickle
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import TypeVar
 
 import diskcache
@@ -28,6 +26,8 @@ from state.job_guard import JobGuard
 from state.local_cache import LocalCache, approximate_bytes
 from state.private_dir import private_directory
 from state.redis_cache import RedisCache
+from state.refs import DataRef, SessionExpiredError, TreeNotBuiltError
+from state.shares import SessionShares
 
 _MB = 1_000_000
 EXACT = "exact"
@@ -39,43 +39,6 @@ TREE_MODES: dict[str, tuple[str, int] | None] = {
     "sample-2000": ("sample", 2000),
 }
 T = TypeVar("T")
-
-
-class SessionExpiredError(LookupError):
-    """The data a request refers to is no longer stored (expired or evicted)."""
-
-    def __init__(self) -> None:
-        super().__init__("Your session's data has expired on the server; reload the page to start again.")
-
-
-@dataclass(frozen=True)
-class DataRef:
-    """What the browser keeps to name a dataset: small and JSON-friendly."""
-
-    session_id: str
-    data_key: str
-
-    def to_store(self) -> dict:
-        """Plain dict for a ``dcc.Store``."""
-        return {"session": self.session_id, "data": self.data_key}
-
-    @classmethod
-    def from_store(cls, value: dict | None) -> DataRef | None:
-        """Read back :meth:`to_store`'s dict; None when there is none."""
-        if not value or "session" not in value or "data" not in value:
-            return None
-        return cls(str(value["session"]), str(value["data"]))
-
-
-class TreeNotBuiltError(LookupError):
-    """The tree a request needs is not stored and is too slow to build inside a web request."""
-
-    def __init__(self, method: str, n: int, seconds: float) -> None:
-        super().__init__(
-            f"the {method} tree of these {n:,} samples is no longer on the server (it was evicted or never built), "
-            f"and rebuilding it takes about {seconds:.0f} s: choose the linkage method again to rebuild it in the "
-            "background, with a progress bar"
-        )
 
 
 RECENT_SECONDS = 10.0
@@ -124,7 +87,6 @@ class SessionStore:
         self._cache = cache
         self._ttl = ttl_seconds
         self._quick = quick_seconds
-        self._quota = quota_bytes
         self._cophenetic = cophenetic_seconds
         self._recent = LocalCache(
             RECENT_MAX_ENTRIES,
@@ -133,6 +95,8 @@ class SessionStore:
             seconds=RECENT_SECONDS,
             max_value_bytes=RECENT_MAX_VALUE_BYTES,
         )
+        shares = None if quota_bytes is None else SessionShares(cache, quota_bytes, ttl_seconds, self._recent.drop)
+        self._shares = shares
 
     @classmethod
     def open(
@@ -162,7 +126,7 @@ class SessionStore:
             Trees estimated to take longer are built only by background jobs
             (see :meth:`tree`); None builds any tree where it is asked for.
         session_quota_mb : int, optional
-            Each session's share of the store (see :meth:`_put`); None for no share.
+            Each session's share of the store (``state/shares.py``); None for no share.
         cophenetic_seconds : float, optional
             ``hclust.build_tree``'s budget for an exact cophenetic correlation.
         """
@@ -321,6 +285,25 @@ class SessionStore:
         """
         return self._memo(ref, parts, compute)
 
+    def shared(self, ref: DataRef, parts: tuple[str, ...], compute: Callable[[], T]) -> T:
+        """A result that depends only on the data's content, computed once for every session and process.
+
+        Like :meth:`memo`, but keyed by the data's fingerprint, not the
+        session: fifty students on one example, spread over the workers, make
+        it once. It is reached only while the asking session holds the data
+        (:meth:`holds`), and it counts against the share of the session that
+        stored it (when that session's share is full, it is dropped, and the
+        next session to need it computes it again).
+
+        Raises
+        ------
+        SessionExpiredError
+            If the session does not hold the data (any more).
+        """
+        if not self.holds(ref):
+            raise SessionExpiredError()
+        return self._read_through(ref.session_id, "/".join(("shared", ref.data_key, *parts)), compute)
+
     def remember(self, ref: DataRef, parts: tuple[str, ...], value) -> None:
         """Store a small record about a dataset (the latest write wins); see :meth:`recall`.
 
@@ -346,45 +329,25 @@ class SessionStore:
         return self._get(self._key(ref, *parts))
 
     def _memo(self, ref: DataRef, parts: tuple[str, ...], compute: Callable[[], T]) -> T:
-        key = self._key(ref, *parts)
+        return self._read_through(ref.session_id, self._key(ref, *parts), compute)
+
+    def _read_through(self, session_id: str, key: str, compute: Callable[[], T]) -> T:
+        """The value under ``key`` (this process's recent reads, then the store), else computed and stored."""
 
         def read() -> T:
             value = self._cache.get(key)
             if value is None:
                 value = compute()
-                self._put(ref.session_id, key, value)
+                self._put(session_id, key, value)
             return value
 
         return self._recent.get(key, read)
 
     def _put(self, session_id: str, key: str, value, evictable: bool = True) -> None:
-        """Store a session's value within its share of the store: its own oldest results make room first.
-
-        Every session may hold up to ``quota_bytes`` (pickled size); beyond
-        it, that session's least recently written *results* (trees, layouts,
-        sweeps: anything computed again on demand) are deleted, so one
-        user's work can never evict everyone else's data. Its datasets and
-        uploads (``evictable=False``) count, but are never dropped for it.
-        The ledger of sizes is approximate when several processes write at
-        once (the store's own bound still holds).
-        """
+        """Store a session's value within its share of the store (``state/shares.py``)."""
         self._cache.set(key, value, expire=self._ttl)
-        if self._quota is None:
-            return
-        ledger_key = f"{session_id}/__ledger"
-        ledger: dict[str, tuple[int, bool]] = self._cache.get(ledger_key) or {}
-        ledger.pop(key, None)
-        ledger[key] = (len(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)), evictable)
-        total = sum(size for size, _ in ledger.values())
-        for oldest, (size, may_go) in list(ledger.items())[:-1]:  # never the value just stored
-            if total <= self._quota:
-                break
-            if may_go:
-                self._cache.delete(oldest)
-                self._recent.drop(oldest)
-                del ledger[oldest]
-                total -= size
-        self._cache.set(ledger_key, ledger, expire=self._ttl)
+        if self._shares is not None:
+            self._shares.charge(session_id, key, value, evictable)
 
     def _get(self, key: str, unchanging: bool = False):
         """The value under ``key``; ``unchanging`` values may come from this process's recent reads."""

@@ -238,7 +238,8 @@ def test_the_view_on_screen_keeps_its_own_tree_mode_while_another_mode_is_asked_
     from scipy.cluster.hierarchy import linkage
     from sklearn.datasets import make_blobs
 
-    from state.session_store import DataRef, SessionStore
+    from state.refs import DataRef
+    from state.session_store import SessionStore
     from tests.callback.test_callbacks import cut
 
     features, _ = make_blobs(2500, 2, centers=6, random_state=3)  # more rows than 2,000 representatives

@@ -13,7 +13,8 @@ import pytest
 from config import Settings
 from factory import create_app
 from loaders import Dataset
-from state.session_store import SessionStore, TreeNotBuiltError
+from state.refs import TreeNotBuiltError
+from state.session_store import SessionStore
 from tests.callback.conftest import call, text_of
 from tests.callback.test_callbacks import tree
 

@@ -81,6 +81,24 @@ def test_the_page_sets_the_cookie_its_stores_name(client, dash_app):
     assert page.status_code == 200
 
 
+def test_each_page_gets_the_layout_built_for_its_own_session(client, dash_app, settings):
+    """The layout is serialised once per process (server.SessionLayout): each page still gets its own id in it."""
+    from plotly.io.json import to_json_plotly
+
+    from components.layout import build_layout
+
+    other = dash_app.server.test_client()
+    layouts = {}
+    for browser in (client, other, client):
+        browser.get("/")
+        served = browser.get("/_dash-layout").get_data(as_text=True)
+        layouts.setdefault(browser.get_cookie(SESSION_COOKIE).value, []).append(served)
+    assert len(layouts) == 2
+    for session, served in layouts.items():
+        fresh = json.loads(to_json_plotly(build_layout(settings.max_upload_mb, session)))
+        assert all(json.loads(text) == fresh for text in served)
+
+
 def test_a_view_nested_in_a_store_is_checked_too():
     payload = {"inputs": [{"id": "merge-store", "property": "data", "value": {"view": {"session": INTRUDER}}}]}
     assert sessions_named(payload) == {INTRUDER}

@@ -1,13 +1,22 @@
-"""A panel's reply is shared by the sessions that show the same view, and by no session that does not hold its data."""
+"""A panel's reply and a view's figures are shared by the sessions showing one view, never without its data."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
+import diskcache
 import numpy as np
+import pytest
+from plotly.io.json import to_json_plotly
 from scipy.cluster.hierarchy import fcluster, linkage
 
-from callbacks import shared
+from callbacks import render, shared
+from callbacks.render import ViewState
 from components import ids
+from hclust import CutRule
 from loaders.builtin import load_builtin
+from state.refs import SessionExpiredError
+from state.session_store import SessionStore
 from tests.callback.conftest import call, text_of
 from tests.callback.test_callbacks import choose, tree
 from tests.callback.test_ownership import SECRET_LABELS, owners_view
@@ -61,3 +70,32 @@ def test_a_session_not_holding_the_data_never_gets_its_shared_reply(client, dash
     assert reply.status == 200
     assert not any(name in reply.body.decode() for name in SECRET_LABELS)
     assert "expired" in text_of(reply.get(ids.CLUSTER_TABLE_NOTE, "children"))
+
+
+def test_two_sessions_on_one_example_get_one_drawing_and_a_session_without_the_data_none(
+    settings, tmp_path, monkeypatch
+):
+    """Both figures are drawn once for a view alike, in this process and (through the store) in the others."""
+    render.SHARED_FIGURES.clear()
+    store = SessionStore(diskcache.Cache(str(tmp_path / "store")), ttl_seconds=3600)
+    iris = load_builtin("iris")
+    views = []
+    for session in ("c" * 32, "d" * 32):
+        ref = store.put_dataset(session, iris)
+        views.append(ViewState(session, ref.data_key, "ward", "euclidean", 12, None, height=0.0, k=0))
+    cut = CutRule.into(3).apply(store.tree(views[0].ref, "ward", "euclidean"))
+    np.testing.assert_array_equal(cut.labels, fcluster(linkage(iris.features, "ward"), 3, "maxclust"))
+    slots = views[0].slots_for(cut)
+    drawn = [render.full_figures(store, view.with_cut(cut, slots), cut, slots, settings) for view in views]
+    assert drawn[0] is drawn[1] and len(render.SHARED_FIGURES) == 1  # the second session drew nothing
+    fresh = render._draw_figures(store, views[1].with_cut(cut, slots), cut, slots, settings, None)
+    assert [to_json_plotly(figure) for figure in drawn[1][:2]] == [to_json_plotly(figure) for figure in fresh[:2]]
+    # Another process (its own SHARED_FIGURES, empty) reads them from the store instead of drawing them.
+    render.SHARED_FIGURES.clear()
+    monkeypatch.setattr(render, "_draw_figures", lambda *args: pytest.fail("drawn again"))
+    again = render.full_figures(store, views[1].with_cut(cut, slots), cut, slots, settings)
+    assert to_json_plotly(again[0]) == to_json_plotly(drawn[0][0])
+    # A session naming the same fingerprint without holding the data gets no figure of it.
+    forged = replace(views[0], session="e" * 32).with_cut(cut, slots)
+    with pytest.raises(SessionExpiredError):
+        render.full_figures(store, forged, cut, slots, settings)

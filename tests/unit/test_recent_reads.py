@@ -89,7 +89,7 @@ def test_the_store_reads_a_result_once_within_the_window(monkeypatch):
 def test_sessions_holding_the_same_data_share_one_build_and_others_get_none(monkeypatch, tmp_path):
     from loaders.builtin import load_builtin
     from state import session_store
-    from state.session_store import DataRef, SessionExpiredError
+    from state.refs import DataRef, SessionExpiredError
 
     session_store.BUILT_TREES.clear()
     builds = []

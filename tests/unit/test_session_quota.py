@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from loaders import Dataset
-from state.session_store import SessionExpiredError, SessionStore
+from state.refs import SessionExpiredError
+from state.session_store import SessionStore
 
 A, B = "a" * 32, "b" * 32
 
@@ -42,3 +44,24 @@ def test_without_a_share_nothing_is_dropped(tmp_path):
         store.dataset(mine)
     except SessionExpiredError:  # pragma: no cover - the point of the test
         raise AssertionError("the dataset was dropped") from None
+
+
+def test_a_shared_result_is_made_once_for_two_sessions_and_paid_for_by_the_one_that_stored_it(tmp_path):
+    store = SessionStore.open(str(tmp_path), 100, 600, session_quota_mb=1)
+    data = dataset(2)
+    mine, theirs = store.put_dataset(A, data), store.put_dataset(B, data)
+    made = []
+    first = store.shared(mine, ("sweep",), lambda: made.append(A) or np.arange(50_000.0))
+    store._recent.clear()  # another process: only the store has it
+    np.testing.assert_array_equal(store.shared(theirs, ("sweep",), lambda: made.append(B) or None), first)
+    assert made == [A]
+    # A session naming the data without holding it gets nothing.
+    stranger = type(mine)("c" * 32, mine.data_key)
+    with pytest.raises(SessionExpiredError):
+        store.shared(stranger, ("sweep",), lambda: np.zeros(1))
+    # Over A's share, the shared result goes with A's other oldest results; B then makes it again.
+    for index in range(10):
+        store.memo(mine, ("big", str(index)), lambda: np.ones(50_000))
+    store._recent.clear()
+    store.shared(theirs, ("sweep",), lambda: made.append(B) or np.arange(50_000.0))
+    assert made == [A, B]

@@ -3,7 +3,8 @@
 import pytest
 
 from loaders import load_builtin
-from state.session_store import SessionExpiredError, SessionStore
+from state.refs import SessionExpiredError
+from state.session_store import SessionStore
 
 
 def test_a_record_is_recalled_and_overwritten(tmp_path):
