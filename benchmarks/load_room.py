@@ -776,15 +776,17 @@ def disk_mb(path: Path) -> float:
     return int(out.split()[0]) / 1000 if out else 0.0
 
 
-def cpu_seconds(pid: int) -> dict[int, float]:
-    """CPU seconds (user + system) so far of each of the server's live processes, by pid."""
+def cpu_seconds(pid: int) -> dict[int, tuple[str, float]]:
+    """CPU seconds (user + system) so far of each of the server's live processes, with its role, by pid."""
     found = {}
     with contextlib.suppress(psutil.Error):
         root = psutil.Process(pid)
+        workers = {worker.pid for worker in root.children()}
         for process in [root, *root.children(recursive=True)]:
+            role = "master" if process.pid == pid else "workers" if process.pid in workers else "jobs"
             with contextlib.suppress(psutil.Error):
                 times = process.cpu_times()
-                found[process.pid] = times.user + times.system
+                found[process.pid] = (role, times.user + times.system)
     return found
 
 
@@ -832,7 +834,15 @@ class Sampler(threading.Thread):
 
     @property
     def cpu_used(self) -> float:
-        return sum(seconds - self.cpu_start.get(pid, 0.0) for pid, seconds in self.cpu_last.items())
+        return sum(self.cpu_by_role.values())
+
+    @property
+    def cpu_by_role(self) -> dict[str, float]:
+        """CPU seconds used since the start by the master, the web workers and the job processes."""
+        used: dict[str, float] = defaultdict(float)
+        for pid, (role, seconds) in self.cpu_last.items():
+            used[role] += seconds - self.cpu_start.get(pid, (role, 0.0))[1]
+        return dict(used)
 
 
 def log_summary(text: str) -> tuple[dict[str, int], list[str]]:
@@ -924,7 +934,7 @@ class Run:
     how: str
     elapsed: float
     client_cpu: float
-    server_cpu: float
+    server_cpu: dict[str, float]
     still_running: int
     idle: dict[str, float]
     idle_204: float
@@ -1026,7 +1036,7 @@ def main() -> None:
                 how=how,
                 elapsed=elapsed,
                 client_cpu=client_cpu,
-                server_cpu=sampler.cpu_used,
+                server_cpu=sampler.cpu_by_role,
                 still_running=sum(t.is_alive() for t in threads),
                 idle=idle,
                 idle_204=idle_204,
@@ -1056,7 +1066,9 @@ def report(room: Room, run: Run) -> None:
     print()
     print(
         f"ran {elapsed:.1f} s (ramp {args.ramp:.0f} s + {args.seconds:.0f} s + background jobs); load average at end "
-        f"{os.getloadavg()[0]:.2f}. CPU: the server {run.server_cpu:.0f} s, this client {run.client_cpu:.0f} s, "
+        f"{os.getloadavg()[0]:.2f}. CPU: the server {sum(run.server_cpu.values()):.0f} s "
+        f"({', '.join(f'{role} {seconds:.0f} s' for role, seconds in sorted(run.server_cpu.items()))}), "
+        f"this client {run.client_cpu:.0f} s, "
         f"of {run.cores} cores x {elapsed:.0f} s = {run.cores * elapsed:.0f} s"
         + (f"; {run.still_running} students still running at the hard end" if run.still_running else "")
     )

@@ -127,9 +127,9 @@ def elbow_reply(store: SessionStore, view: ViewState, last, shown) -> dict:
     """
     drawn = f"{_revision(view)}/{last}/{view.theme.name}"
     try:
-        profile = store.memo(
+        profile = store.shared(
             view.ref,
-            ("aids-merge-heights", view.method, view.metric, str(last)),
+            ("aids-merge-heights", view.method, view.metric, str(view.tree_mode), str(last)),
             lambda: merge_height_profile(_tree(store, view), last),
         )
     except USER_ERRORS as error:

@@ -77,9 +77,10 @@ def cluster_view(store: SessionStore, view: ViewState) -> ClusterView:
     )
 
     def medoid_of(cluster: int, members: np.ndarray, compute) -> int:
-        # A cluster's medoid depends only on its members, that is on its tree node: kept across cuts.
+        # A cluster's medoid depends only on its members, that is on its tree node: kept across cuts and
+        # shared by every session holding the data.
         root = str(int(cut.roots[cluster - 1]))
-        return store.memo(view.ref, ("medoid", view.method, view.metric, root), compute)
+        return store.shared(view.ref, ("medoid", view.method, view.metric, str(view.tree_mode), root), compute)
 
     def square_of(subset: np.ndarray, compute) -> np.ndarray:
         # The silhouettes' seeded subset is the same on every cut of this data (the key is its fingerprint).
@@ -97,6 +98,17 @@ TABLE_DISTANCES = LocalCache(max_entries=6, max_bytes=64_000_000, size=lambda sq
 """The cluster table's silhouette distances (2,000 sampled rows at most: 32 MB), by data fingerprint and
 metric, as ``callbacks/aids.py`` keeps the silhouette aid's: a class on the built-in examples computes each once
 per process instead of on every cut."""
+
+
+def shared_summary(store: SessionStore, view: ViewState, clusters: ClusterView) -> ClusterSummary:
+    """:func:`view_summary`, made once for every session holding the data and cutting its tree into these clusters.
+
+    The numbers depend on the partition alone, which the clusters' tree nodes name, not on the colours:
+    students who reached k = 5 along different cuts share it.
+    """
+    partition = ",".join(str(int(root)) for root in np.sort(clusters.cut.roots))
+    parts = ("cluster-summary", view.method, view.metric, str(view.tree_mode), partition)
+    return store.shared(view.ref, parts, lambda: view_summary(clusters))
 
 
 def view_summary(clusters: ClusterView) -> ClusterSummary:
@@ -198,7 +210,7 @@ def table_reply(store: SessionStore, view: ViewState, compared: str | None) -> t
 def _panel(store: SessionStore, view: ViewState, compared: str | None) -> tuple:
     """The cluster table, its note and the view's Python code (raises the app's own errors)."""
     clusters = cluster_view(store, view)
-    summary = view_summary(clusters)
+    summary = shared_summary(store, view, clusters)
     code = _code_or_reason(clusters, view, compared)
     dataset = clusters.dataset
     table = cluster_table(

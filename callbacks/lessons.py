@@ -8,6 +8,8 @@ the cut to a k already seen costs only the scores.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 from dash import ALL, Dash, Input, Output, State, ctx, html
 from dash.exceptions import PreventUpdate
@@ -110,7 +112,8 @@ def truth_reply(store: SessionStore, view: ViewState) -> tuple:
     The cut's panels callback answers with it while the tab is open (``callbacks/cut_panels.py``), so a cut
     costs no request of its own for the tab. Raises the app's own errors.
     """
-    return shared_reply(store, view, "truth", (), lambda: _truth(store, view))
+    # The scores and the table do not show the clusters' colours: one reply for every colouring of the cut.
+    return shared_reply(store, replace(view, colors={}), "truth", (), lambda: _truth(store, view))
 
 
 def _truth(store: SessionStore, view: ViewState) -> tuple:

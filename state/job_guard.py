@@ -103,7 +103,7 @@ class JobGuard:
         session's current job and stops it.
         """
         self._job = (session_id, job)
-        _lower_priority(self.nice)
+        lower_priority(self.nice)
         self._cache.delete(_outcome_key(session_id, job))
         token = uuid.uuid4().hex
         self._cache.set(_current_key(session_id), token, expire=max(self.timeout_seconds * 2, 60))
@@ -159,7 +159,7 @@ def _slot_key(slot: int) -> str:
     return f"jobs/slot/{slot}"
 
 
-def _lower_priority(nice: int) -> None:
+def lower_priority(nice: int) -> None:
     """Take at least this niceness (a process may lower its own priority, never raise it back)."""
     if nice > 0 and os.getpriority(os.PRIO_PROCESS, 0) < nice:
         os.setpriority(os.PRIO_PROCESS, 0, nice)

@@ -33,8 +33,9 @@ def background_manager(settings: Settings) -> DiskcacheManager | CeleryManager:
     # Jobs are new processes. Forking the threaded web server (Flask's, or a
     # test server) can copy a lock some other thread holds and hang the job;
     # a fork server is a fresh single-threaded process with the app's modules
-    # loaded once, so jobs start fast and safe.
-    multiprocess.set_forkserver_preload(["factory"])
+    # loaded once, so jobs start fast and safe. It loads them at the jobs'
+    # low priority (state/job_priority.py), not at the pages'.
+    multiprocess.set_forkserver_preload(["state.job_priority", "factory"])
     multiprocess.set_start_method("forkserver", force=True)
     cache = diskcache.Cache(private_directory(settings.cache_dir / "jobs"), size_limit=256 * 1_000_000)
     return DiskcacheManager(cache, expire=settings.job_expire_seconds)

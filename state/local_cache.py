@@ -9,7 +9,9 @@ fingerprint (content), never by session, so two students on one built-in
 example share one entry, and nothing of one session can reach another that
 does not hold the same data. An entry is dropped when it is the least
 recently used beyond ``max_entries`` or ``max_bytes``, or when it is older
-than ``seconds`` where a cache has them; nothing here outlives the process.
+than ``seconds`` where a cache has them; nothing here outlives the process (a
+pickled cache, as in the store a background job's process receives, arrives
+empty).
 """
 
 from __future__ import annotations
@@ -106,6 +108,16 @@ class LocalCache:
 
     def __len__(self) -> int:
         return len(self._values)
+
+    def __getstate__(self) -> dict:
+        """Pickled (a job's process gets the store that holds this cache), it arrives empty: values stay here."""
+        state = {name: value for name, value in self.__dict__.items() if name not in ("_values", "_lock")}
+        return {**state, "_bytes": 0}
+
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update(state)
+        self._values = OrderedDict()
+        self._lock = threading.Lock()
 
     def clear(self) -> None:
         """Forget every value."""

@@ -85,6 +85,8 @@ def test_a_killed_job_says_it_failed_and_retry_builds_the_tree(background_page: 
     page.wait_for_function("() => +document.querySelector('#job-progress').value > 0", timeout=30_000)
     jobs = _job_processes()
     assert jobs, "no job process found"
+    # The fork server loaded the app at the jobs' low priority, not at the pages' (state/job_priority.py).
+    assert {job.parent().nice() for job in jobs} == {Settings.from_env().job_nice}
     for job in jobs:
         job.kill()  # a real SIGKILL, as the OOM killer or an operator would
     expect(page.locator("#job-box")).to_be_hidden(timeout=30_000)

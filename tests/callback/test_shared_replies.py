@@ -10,7 +10,7 @@ import pytest
 from plotly.io.json import to_json_plotly
 from scipy.cluster.hierarchy import fcluster, linkage
 
-from callbacks import render, shared
+from callbacks import clusters, render, shared
 from callbacks.render import ViewState
 from components import ids
 from hclust import CutRule
@@ -99,3 +99,25 @@ def test_two_sessions_on_one_example_get_one_drawing_and_a_session_without_the_d
     forged = replace(views[0], session="e" * 32).with_cut(cut, slots)
     with pytest.raises(SessionExpiredError):
         render.full_figures(store, forged, cut, slots, settings)
+
+
+def test_the_cluster_numbers_are_made_once_per_partition_whatever_its_colours(tmp_path, monkeypatch):
+    """Two students who reached the same clusters along different cuts share the table's numbers, not its colours."""
+    shared.SHARED.clear()
+    store = SessionStore(diskcache.Cache(str(tmp_path / "store")), ttl_seconds=3600)
+    iris = load_builtin("iris")
+    made = []
+    real = clusters.view_summary
+    monkeypatch.setattr(clusters, "view_summary", lambda view: made.append(1) or real(view))
+    tables = []
+    for session, colors in (("c" * 32, None), ("d" * 32, "reversed")):
+        ref = store.put_dataset(session, iris)
+        view = ViewState(session, ref.data_key, "ward", "euclidean", 12, None, height=0.0, k=0)
+        cut = CutRule.into(4).apply(store.tree(ref, "ward", "euclidean"))
+        slots = view.slots_for(cut)
+        view = view.with_cut(cut, slots[::-1] if colors else slots)
+        tables.append(clusters.table_reply(store, view, None)[0])
+    assert made == [1]  # the second colouring reused the first one's numbers
+    assert to_json_plotly(tables[0]) != to_json_plotly(tables[1])  # each table is drawn in its own colours
+    sizes = np.bincount(fcluster(linkage(iris.features, "ward"), 4, "maxclust"))[1:]
+    assert all(f'"{size:,}"' in to_json_plotly(tables[1]) for size in sizes)  # SciPy's cluster sizes

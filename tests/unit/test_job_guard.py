@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import subprocess
+import sys
 import threading
 import time
 
 import diskcache
+import pytest
 
 from state import job_guard
 from state.job_guard import JobGuard
@@ -109,3 +112,12 @@ def test_a_job_process_takes_the_configured_niceness_so_pages_keep_the_cores(tmp
 def test_a_job_with_niceness_0_keeps_its_priority(tmp_path):
     before, during = _niceness_in_a_job_process(str(tmp_path), 0)
     assert during == before
+
+
+@pytest.mark.parametrize("nice", ["7", "30"])
+def test_the_fork_server_loads_the_app_at_the_jobs_niceness(nice):
+    """``state.job_priority``, the fork server's first import, takes HCLUST_JOB_NICE (clamped to 19)."""
+    script = "import os, state.job_priority; print(os.getpriority(os.PRIO_PROCESS, 0))"
+    env = {**os.environ, "HCLUST_JOB_NICE": nice}
+    out = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, check=True)
+    assert int(out.stdout) == min(int(nice), 19)

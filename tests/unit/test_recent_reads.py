@@ -104,3 +104,16 @@ def test_sessions_holding_the_same_data_share_one_build_and_others_get_none(monk
     # A session that does not hold the data gets no tree of it, built or not.
     with pytest.raises(SessionExpiredError):
         store.tree(DataRef("c" * 32, first.data_key), "average", "euclidean")
+
+
+def test_a_pickled_cache_arrives_empty_with_its_bounds():
+    """A job's process receives the store by pickle: the web process's recent reads stay behind."""
+    import pickle
+
+    recent = LocalCache(100, 10_000, size=approximate_bytes, seconds=10, max_value_bytes=1_500)
+    recent.put("a", np.zeros(100))
+    copy = pickle.loads(pickle.dumps(recent))
+    assert len(copy) == 0 and copy.peek("a") is None and len(recent) == 1
+    copy.put("big", np.zeros(400))  # its bounds came along: over the largest value kept
+    copy.put("b", np.zeros(100))
+    assert copy.peek("big") is None and copy.peek("b") is not None
