@@ -50,9 +50,10 @@ RECENT_MAX_VALUE_BYTES = 24 * 1024 * 1024
 
 
 BUILT_TREES = LocalCache(max_entries=32, max_bytes=64 * 1024 * 1024, size=approximate_bytes)
-"""Trees this process built, by data fingerprint (content), method, metric and mode: fifty students opening one
-built-in example build its tree once per worker, not once each. Reached only from :meth:`SessionStore.tree`,
-after the asking session's own dataset was read; each session still stores its own copy."""
+"""Trees this process built or read, by data fingerprint (content), method, metric and mode, in front of the
+store's own copy by content (:meth:`SessionStore.shared`): fifty students opening one built-in example build its
+tree once, not once each. Reached only from :meth:`SessionStore.tree`, after the asking session's own dataset was
+read; each session still stores its own copy."""
 
 
 class SessionStore:
@@ -185,12 +186,15 @@ class SessionStore:
 
         def build() -> Tree:
             dataset = self.dataset(ref)  # the session holds the data: the tree of its content may be shared
+
+            def make() -> Tree:
+                if progress is None and self._quick is not None:
+                    self._check_quick(dataset, method, metric, mode)
+                return _build(dataset, method, metric, mode, progress, self._cophenetic)
+
+            # This process's trees, then the store's (another process may have built it), then a new one.
             built = (ref.data_key, method, metric, mode, self._cophenetic)
-            if (shared := BUILT_TREES.peek(built)) is not None:
-                return shared
-            if progress is None and self._quick is not None:
-                self._check_quick(dataset, method, metric, mode)
-            return BUILT_TREES.get(built, lambda: _build(dataset, method, metric, mode, progress, self._cophenetic))
+            return BUILT_TREES.get(built, lambda: self.shared(ref, self._tree_parts(method, metric, mode), make))
 
         tree = self._memo(ref, ("tree", method, metric, mode), build)
         exact = self._cache.get(self._key(ref, "cophenetic", method, metric, mode)) if tree.cophenetic_pairs else None
@@ -217,8 +221,14 @@ class SessionStore:
         return JobGuard(self._cache, limit, timeout_seconds, page_gone_seconds, nice)
 
     def has_tree(self, ref: DataRef, method: str, metric: str, mode: str = EXACT) -> bool:
-        """True when that tree is already built (so showing it is instant)."""
-        return self._key(ref, "tree", method, metric, _known_mode(mode)) in self._cache
+        """True when that tree is already built, for this session or another with the same data (instant to show)."""
+        mode = _known_mode(mode)
+        shared = self._shared_key(ref, self._tree_parts(method, metric, mode))
+        return self._key(ref, "tree", method, metric, mode) in self._cache or shared in self._cache
+
+    def _tree_parts(self, method: str, metric: str, mode: str) -> tuple[str, ...]:
+        """The key of a tree among the results shared by content (:meth:`shared`)."""
+        return ("tree", method, metric, mode, repr(self._cophenetic))
 
     def put_table(self, session_id: str, table: Table) -> str:
         """Store an uploaded file's parsed table for a session; returns its key.
@@ -263,11 +273,12 @@ class SessionStore:
             names = _names(self.dataset(ref))
             return truncated_geometry(tree, p, names) if root is None else subtree_geometry(tree, root, p, names)
 
-        return self._memo(ref, ("geometry", method, metric, mode, str(p), str(root)), layout)
+        # The layout depends on the data and the tree alone: one for every session holding the data.
+        return self.shared(ref, ("geometry", method, metric, mode, str(p), str(root)), layout)
 
     def projection(self, ref: DataRef) -> Projection:
-        """The 2-D view of the dataset's samples, computed once."""
-        return self._memo(ref, ("projection",), lambda: _project(self.dataset(ref)))
+        """The 2-D view of the dataset's samples, computed once for every session holding the data."""
+        return self.shared(ref, ("projection",), lambda: _project(self.dataset(ref)))
 
     def memo(self, ref: DataRef, parts: tuple[str, ...], compute: Callable[[], T]) -> T:
         """Any result derived from a dataset, computed once per key and then reused.
@@ -302,7 +313,7 @@ class SessionStore:
         """
         if not self.holds(ref):
             raise SessionExpiredError()
-        return self._read_through(ref.session_id, "/".join(("shared", ref.data_key, *parts)), compute)
+        return self._read_through(ref.session_id, self._shared_key(ref, parts), compute)
 
     def remember(self, ref: DataRef, parts: tuple[str, ...], value) -> None:
         """Store a small record about a dataset (the latest write wins); see :meth:`recall`.
@@ -364,6 +375,11 @@ class SessionStore:
     @staticmethod
     def _key(ref: DataRef, kind: str, *parts: str) -> str:
         return "/".join((ref.session_id, ref.data_key, kind, *parts))
+
+    @staticmethod
+    def _shared_key(ref: DataRef, parts: tuple[str, ...]) -> str:
+        """Where :meth:`shared` keeps a result: by the data's fingerprint, under no session."""
+        return "/".join(("shared", ref.data_key, *parts))
 
 
 def _known_mode(mode: str) -> str:
