@@ -454,7 +454,7 @@ def test_server_settings_from_the_environment(monkeypatch):
 
 def test_the_jobs_niceness_from_the_environment(monkeypatch):
     monkeypatch.delenv("HCLUST_JOB_NICE", raising=False)
-    assert Settings.from_env().job_nice == 10
+    assert Settings.from_env().job_nice == 19  # the lowest priority: jobs take the cores the pages leave
     monkeypatch.setenv("HCLUST_JOB_NICE", "0")
     assert Settings.from_env().job_nice == 0  # jobs keep the web workers' priority
     monkeypatch.setenv("HCLUST_JOB_NICE", "40")
