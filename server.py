@@ -99,12 +99,21 @@ class HclustDash(Dash):
     the config is built is one line; editing the rendered HTML instead would
     mean parsing JSON out of a script tag on every page load. A
     :class:`SessionLayout` is served from its kept JSON, unless Dash adds
-    components or hooks of its own to the layout.
+    components or hooks of its own to the layout; the config's validation
+    layout (about 300 components, the same for every page) is kept as plain
+    JSON data, so a page load no longer serialises it component by component.
     """
+
+    _plain_validation: tuple[int, object] | None = None
 
     def _config(self) -> dict:
         config = super()._config()
         config.pop("python_version", None)
+        if "validation_layout" in config:
+            layout = config["validation_layout"]
+            if self._plain_validation is None or self._plain_validation[0] != id(layout):
+                self._plain_validation = (id(layout), json.loads(to_json(layout)))
+            config["validation_layout"] = self._plain_validation[1]
         return config
 
     def serve_layout(self):

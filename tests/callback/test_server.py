@@ -268,6 +268,16 @@ def test_the_page_config_does_not_disclose_the_python_version(client):
     assert sys.version not in client.get("/").get_data(as_text=True)
 
 
+def test_every_page_gets_the_validation_layout_dash_would_send(client, dash_app):
+    """The config's validation layout is kept as plain JSON data (server.HclustDash), equal to Dash's own."""
+    from plotly.io.json import to_json_plotly
+
+    expected = json.loads(to_json_plotly(dash_app.validation_layout))
+    configs = [page_config(client) for _ in range(2)]
+    assert all(config["validation_layout"] == expected for config in configs)
+    assert configs[0]["end_id"] != configs[1]["end_id"]  # each page load still gets its own signed id
+
+
 # --- basic auth -----------------------------------------------------------------
 
 
