@@ -46,16 +46,20 @@ REQUEST_HEADROOM_BYTES = 2_000_000
 
 
 def default_workers() -> int:
-    """Gunicorn's rule of thumb, ``2 * cores + 1``, capped at :data:`MAX_DEFAULT_WORKERS`.
+    """One worker per core and one more, capped at :data:`MAX_DEFAULT_WORKERS`.
 
     The cores are those this process may run on (a container's CPU set, not
     the host's). Each worker is a whole process with its own copy of the
     scientific stack (about 250 MB before any data), and the work is CPU
-    bound, so more workers than that only cost memory; the threads of each
-    worker take the waiting requests (progress polls, store reads).
+    bound: the threads of each worker take the waiting requests (progress
+    polls, store reads). Gunicorn's rule of thumb for waiting work,
+    ``2 * cores + 1``, was slower here: each worker keeps its own recent
+    reads and starts its own fork server for jobs. A room of 50 with 3
+    uploads on 2 cores (``benchmarks/load_room.py``) had a whole-cut p95 of
+    187-241 ms with 3 workers against 352-521 ms with 5, and 1 GB less memory.
     """
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
-    return min(2 * cores + 1, MAX_DEFAULT_WORKERS)
+    return min(cores + 1, MAX_DEFAULT_WORKERS)
 
 
 @dataclass(frozen=True)

@@ -954,7 +954,7 @@ def main() -> None:
     parser.add_argument("--users", type=int, default=50, help="students (threads), default 50")
     parser.add_argument("--seconds", type=float, default=60.0, help="length of the lesson, default 60")
     parser.add_argument("--uploaders", type=int, default=3, help="students who also upload a 10,000-row CSV")
-    parser.add_argument("--workers", type=int, default=default_workers(), help="HCLUST_WORKERS (2 x cores + 1)")
+    parser.add_argument("--workers", type=int, default=default_workers(), help="HCLUST_WORKERS (cores + 1)")
     parser.add_argument("--ramp", type=float, default=5.0, help="students open the page over this many seconds")
     parser.add_argument("--grace", type=float, default=30.0, help="extra seconds for background jobs to finish")
     parser.add_argument("--max-requests", type=int, default=100_000, help="hard cap on requests")

@@ -474,7 +474,7 @@ def test_the_jobs_niceness_from_the_environment(monkeypatch):
         Settings.from_env()
 
 
-@pytest.mark.parametrize(("cores", "workers"), [(1, 3), (2, 5), (3, 7), (4, 8), (64, 8)])
+@pytest.mark.parametrize(("cores", "workers"), [(1, 2), (2, 3), (3, 4), (4, 5), (7, 8), (64, 8)])
 def test_default_workers_from_the_cores(monkeypatch, cores, workers):
     monkeypatch.setattr(os, "sched_getaffinity", lambda _pid: set(range(cores)))
     assert config.default_workers() == workers
