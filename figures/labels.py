@@ -13,7 +13,7 @@ otherwise they are turned on their side and, when even that is too dense,
 only every m-th is written (:func:`leaf_label_layout`); a merge height is
 written only where it collides with no higher merge's label
 (:func:`kept_merge_labels`); the cut line's label goes where it covers no
-merge label, preferably at an end of the line (:func:`cut_label_place`).
+merge label or link bar, preferably at an end of the line (:func:`cut_label_place`).
 """
 
 from __future__ import annotations
@@ -50,6 +50,8 @@ CUT_FONT_SIZE = 14
 MERGE_LABEL_OFFSET_PX = 5.0
 # The leaf markers reach this far above the axis (half their size, and the outline).
 LEAF_MARKER_PX = 7.0
+# A link's horizontal bar, with room to spare, reaches this far above and below its height (lines up to 4 px).
+LINK_HALF_PX = 2.0 + GAP_PX
 
 
 def text_width(text: str, font_size: float) -> float:
@@ -252,7 +254,7 @@ class CutLabelPlace:
 def cut_label_place(
     height: float, texts: tuple[str, str], font_size: float, scale: Scale, x_span: float, plot_top: float, blockers
 ) -> CutLabelPlace:
-    """Where the cut line's label covers none of ``blockers`` (the merge labels that may be written).
+    """Where the cut line's label covers none of ``blockers`` (the merge labels that may be written, the link bars).
 
     Parameters
     ----------
@@ -361,6 +363,10 @@ class DendrogramLabels:
     merge_boxes : list of Box
         The boxes of the labels that may be written: the cut line's label
         avoids them all, whatever the threshold.
+    link_boxes : list of Box
+        The horizontal bar of each drawn link (with :data:`LINK_HALF_PX` on
+        either side): the cut line's label does not sit on one either, where
+        it can go elsewhere.
     scale : Scale
     x_span : float
         The x axis runs from 0 to this (SciPy puts the leaves 10 apart).
@@ -375,6 +381,7 @@ class DendrogramLabels:
     x_span: float
     top: float
     sizes: LabelSizes = field(default_factory=lambda: LabelSizes())
+    link_boxes: list[Box] = field(default_factory=list)
 
     @classmethod
     def of(cls, geometry: DendrogramGeometry, sizes: LabelSizes | None = None) -> DendrogramLabels:
@@ -390,7 +397,13 @@ class DendrogramLabels:
         texts = [height_label(height) for height in heights]
         kept = kept_merge_labels(x, heights, texts, sizes.merge, scale, (0.0, x_span))
         x0, x1, y0, y1 = (corner[kept] for corner in merge_label_boxes(x, heights, texts, sizes.merge, scale))
-        return cls(texts, kept, [Box(*corners) for corners in zip(x0, x1, y0, y1)], scale, x_span, top, sizes)
+        half = LINK_HALF_PX * scale.y
+        bars = [
+            Box(float(left), float(right), float(height) - half, float(height) + half)
+            for left, right, height in zip(geometry.icoord[:, 1], geometry.icoord[:, 2], heights)
+        ]
+        boxes = [Box(*corners) for corners in zip(x0, x1, y0, y1)]
+        return cls(texts, kept, boxes, scale, x_span, top, sizes, link_boxes=bars)
 
     def leaves(self, leaf_text: tuple[str, ...]) -> LeafLabels:
         """How the leaf labels are written (:func:`leaf_label_layout`)."""
@@ -405,5 +418,5 @@ class DendrogramLabels:
             self.scale,
             self.x_span,
             (1 + HEADROOM) * self.top,  # the height axis reaches at least this high
-            self.merge_boxes,
+            [*self.merge_boxes, *self.link_boxes],
         )

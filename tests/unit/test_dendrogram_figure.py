@@ -253,6 +253,23 @@ def test_the_cut_label_at_16_leaves_the_merge_label_15_1_free(classic_tree):
     assert not (box.x0 < merge_box[1] and merge_box[0] < box.x1 and box.y0 < merge_box[3] and merge_box[2] < box.y1)
 
 
+def test_a_cut_just_under_the_top_merge_writes_its_label_off_the_top_link(classic_tree):
+    """At 170, under the top merge at 180, the label above the line would sit on the top link's bar: it goes below."""
+    top = float(classic_tree.linkage[-1, 2])
+    geometry = truncated_geometry(classic_tree, 12)
+    labels = DendrogramLabels.of(geometry)
+    height = 0.95 * top
+    figure, _, _, _ = _draw(classic_tree, 12, clusters_at_height(classic_tree, height))
+    label = figure.layout.annotations[0].to_plotly_json()
+    place = _place_of(label)
+    assert place.side == "below"
+    box = _cut_label_box(labels, place, height, label["text"])
+    bar = labels.link_boxes[int(np.argmax(geometry.merge_height))]
+    assert bar.y0 <= top <= bar.y1 and not box.intersects(bar)
+    above = _cut_label_box(labels, CutLabelPlace("above"), height, label["text"])  # where the label used to go
+    assert above.intersects(bar)
+
+
 @pytest.mark.parametrize("dataset", ["classic", "digits"])
 @pytest.mark.parametrize("p", [12, 35, 150])
 def test_the_cut_label_covers_no_merge_label_at_any_cut(classic_tree, digits_tree, dataset, p):
@@ -268,3 +285,5 @@ def test_the_cut_label_covers_no_merge_label_at_any_cut(classic_tree, digits_tre
         assert label == {**label, **place.annotation(float(height))}
         box = _cut_label_box(labels, place, float(height), label["text"])
         assert not any(box.intersects(blocker) for blocker in labels.merge_boxes), (height, place)
+        if place.side != "top":  # beside the line, it sits on no link's bar either
+            assert not any(box.intersects(bar) for bar in labels.link_boxes), (height, place)
