@@ -251,9 +251,7 @@ def _silhouette(store: SessionStore, view: ViewState, k_max) -> tuple[Silhouette
     distances = _distances(store, view, tree)
     # The sweep depends on the tree and the sampled rows alone: one per data fingerprint, whoever holds it.
     content = ("silhouette-sweep", view.method, tree.metric, view.tree_mode, str(tree.n_samples), str(k_max))
-    sweep = SILHOUETTE_SWEEPS.get(
-        (view.data, *content), lambda: store.shared(view.ref, content, lambda: silhouette_by_k(tree, distances, k_max))
-    )
+    sweep = store.shared(view.ref, content, lambda: silhouette_by_k(tree, distances, k_max), kept=SILHOUETTE_SWEEPS)
     cut = view.cut_rule.apply(tree)
     per_cluster = silhouette_per_cluster(distances, cut.labels)
     return sweep, {

@@ -162,9 +162,9 @@ SHARED_FIGURES = LocalCache(max_entries=64)
 
 At most 64 pairs of a few hundred KB each (the figures of 2,000 samples), as
 plain dicts; the session store keeps them too (:meth:`SessionStore.shared`),
-for the other processes. An entry is reached only after the asking
-session's own dataset read succeeds, so no session gets figures of data it
-does not hold (``callbacks/shared.py`` says the same of the panels' replies).
+for the other processes. An entry is reached only after the store confirms
+that the asking session holds the data (:meth:`SessionStore.shared`), so no
+session gets figures of data it does not hold.
 """
 
 
@@ -181,8 +181,7 @@ def full_figures(
     -------
     tuple of (dendrogram figure, scatter figure, the scatter's caption)
     """
-    dataset = store.dataset(view.ref)  # raises SessionExpiredError unless this session holds the data
-    if dataset.n_samples > SHARED_FIGURES_MAX_SAMPLES:
+    if store.dataset(view.ref).n_samples > SHARED_FIGURES_MAX_SAMPLES:
         return _draw_figures(store, view, cut, slots, settings, frame)
     drawn_by = (settings.scatter_image_above, settings.webgl_threshold, frame)
     content = view.content_digest(slots.tobytes().hex(), json.dumps(drawn_by, default=str))
@@ -191,7 +190,7 @@ def full_figures(
         dendrogram, scatter, caption = _draw_figures(store, view, cut, slots, settings, frame)
         return dendrogram.to_plotly_json(), scatter.to_plotly_json(), caption
 
-    return SHARED_FIGURES.get(content, lambda: store.shared(view.ref, ("figures", content), draw))
+    return store.shared(view.ref, ("figures", content), draw, kept=SHARED_FIGURES)
 
 
 def _draw_figures(store: SessionStore, view: ViewState, cut: Cut, slots: np.ndarray, settings: Settings, frame):

@@ -31,7 +31,6 @@ from typing import TypeVar
 
 from callbacks.render import ViewState
 from state.local_cache import LocalCache
-from state.refs import SessionExpiredError
 from state.session_store import SessionStore
 
 T = TypeVar("T")
@@ -62,7 +61,5 @@ def shared_reply(store: SessionStore, view: ViewState, panel: str, inputs: tuple
     SessionExpiredError
         If the view's session no longer holds its data.
     """
-    if not store.holds(view.ref):
-        raise SessionExpiredError()
     content = view.content_digest(json.dumps(inputs, sort_keys=True, default=str))
-    return SHARED.get((panel, content), lambda: store.shared(view.ref, ("reply", panel, content), compute))
+    return store.shared(view.ref, ("reply", panel, content), compute, kept=SHARED)

@@ -193,8 +193,7 @@ class SessionStore:
                 return _build(dataset, method, metric, mode, progress, self._cophenetic)
 
             # This process's trees, then the store's (another process may have built it), then a new one.
-            built = (ref.data_key, method, metric, mode, self._cophenetic)
-            return BUILT_TREES.get(built, lambda: self.shared(ref, self._tree_parts(method, metric, mode), make))
+            return self.shared(ref, self._tree_parts(method, metric, mode), make, kept=BUILT_TREES)
 
         tree = self._memo(ref, ("tree", method, metric, mode), build)
         exact = self._cache.get(self._key(ref, "cophenetic", method, metric, mode)) if tree.cophenetic_pairs else None
@@ -296,7 +295,9 @@ class SessionStore:
         """
         return self._memo(ref, parts, compute)
 
-    def shared(self, ref: DataRef, parts: tuple[str, ...], compute: Callable[[], T]) -> T:
+    def shared(
+        self, ref: DataRef, parts: tuple[str, ...], compute: Callable[[], T], kept: LocalCache | None = None
+    ) -> T:
         """A result that depends only on the data's content, computed once for every session and process.
 
         Like :meth:`memo`, but keyed by the data's fingerprint, not the
@@ -306,6 +307,13 @@ class SessionStore:
         stored it (when that session's share is full, it is dropped, and the
         next session to need it computes it again).
 
+        Parameters
+        ----------
+        kept : LocalCache, optional
+            Where this process also keeps such results for good (a caller's
+            own cache, in front of the store and of the recent reads); it is
+            reached only after the same check.
+
         Raises
         ------
         SessionExpiredError
@@ -313,7 +321,12 @@ class SessionStore:
         """
         if not self.holds(ref):
             raise SessionExpiredError()
-        return self._read_through(ref.session_id, self._shared_key(ref, parts), compute)
+        key = self._shared_key(ref, parts)
+
+        def read() -> T:
+            return self._read_through(ref.session_id, key, compute)
+
+        return read() if kept is None else kept.get(key, read)
 
     def remember(self, ref: DataRef, parts: tuple[str, ...], value) -> None:
         """Store a small record about a dataset (the latest write wins); see :meth:`recall`.
