@@ -5,6 +5,7 @@ Run from the repository root::
     .venv/bin/python benchmarks/bench_browser.py                     # n = 10,000 and 100,000, d = 2 (~4 min)
     .venv/bin/python benchmarks/bench_browser.py --sizes 100000 --dims 16
     .venv/bin/python benchmarks/bench_browser.py --modes exact       # skip the approximate tree
+    .venv/bin/python benchmarks/bench_browser.py --sizes 1000000 --method single --modes exact   # ~2 min
 
 For each configuration a fresh app (``factory.create_app`` with a temporary
 cache, served by werkzeug on a thread, exactly as the browser tests serve it)
@@ -20,7 +21,10 @@ upload box and records, from the moment the file is handed to the page:
   correlation shows the new data's value and no job is running;
 - *cut*: after the view is up, a click on the dendrogram at half the cut's
   height, until k has changed, the scatter is recoloured and the page has no
-  request in flight (the round trip a user feels when moving the cut).
+  request in flight (the round trip a user feels when moving the cut);
+- *peak*: the largest resident memory of the whole app over the run (the
+  server's process and every job process under it, summed; sampled every
+  50 ms with psutil), the browser and Playwright's driver left out.
 
 SciPy baseline in the same run: ``linkage(X, method)`` plus
 ``cophenet(Z, pdist(X))`` on the same data (what a notebook computes before it
@@ -39,16 +43,18 @@ import time
 from pathlib import Path
 
 import numpy as np
+import psutil
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench_core import make_data  # noqa: E402
 from playwright.sync_api import sync_playwright  # noqa: E402
 
+from callbacks.estimates import cost_here  # noqa: E402
 from config import Settings  # noqa: E402
 from factory import create_app  # noqa: E402
-from hclust.estimate import describe, estimate_tree  # noqa: E402
-from tests.browser.helpers import TRACK_REQUESTS_JS, to_page  # noqa: E402
+from hclust.estimate import describe  # noqa: E402
+from tests.browser.helpers import TRACK_REQUESTS_JS, choose, to_page  # noqa: E402
 from tests.conftest import CHROMIUM, ServerThread  # noqa: E402
 
 SCIPY_MAX_N = 20_000  # 2 distance vectors of 1.6 GB each at 20,000; far beyond at 50,000
@@ -97,6 +103,40 @@ def scipy_first_view(features: np.ndarray, method: str) -> str:
     return f"{time.perf_counter() - start:.1f} s"
 
 
+class PeakMemory:
+    """The largest summed RSS of this process and its descendants, sampled on a thread."""
+
+    def __init__(self, every: float = 0.05) -> None:
+        import threading
+
+        self.peak = 0
+        self._every = every
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self) -> None:
+        me = psutil.Process()
+        while not self._stop.is_set():
+            total = 0
+            for proc in [me, *me.children(recursive=True)]:
+                try:
+                    if not proc.name().startswith("python"):
+                        continue  # the browser and Playwright's driver are not the app
+                    total += proc.memory_info().rss
+                except psutil.Error:
+                    continue  # a job process ended between the listing and the read
+            self.peak = max(self.peak, total)
+            self._stop.wait(self._every)
+
+    def __enter__(self) -> PeakMemory:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._stop.set()
+        self._thread.join()
+
+
 def choose_tree_mode(page, mode: str) -> None:
     if mode == "exact":
         return
@@ -105,7 +145,7 @@ def choose_tree_mode(page, mode: str) -> None:
     page.wait_for_function("() => window.__testPending === 0", timeout=30_000)
 
 
-def measure(browser, csv: Path, n: int, mode: str, cache_dir: Path, timeout_s: float) -> dict:
+def measure(browser, csv: Path, n: int, mode: str, method: str, cache_dir: Path, timeout_s: float) -> dict:
     app = create_app(Settings(cache_dir=cache_dir, max_upload_mb=500))
     server = ServerThread(app.server)
     server.start()
@@ -116,6 +156,9 @@ def measure(browser, csv: Path, n: int, mode: str, cache_dir: Path, timeout_s: f
         page.goto(server.url)
         page.wait_for_function("() => document.getElementById('cophenetic')?.textContent === '0.98001'", timeout=60_000)
         choose_tree_mode(page, mode)
+        if method != "ward":
+            choose(page, "method", method)
+            page.wait_for_function("() => window.__testPending === 0", timeout=60_000)
         before = page.locator("#cophenetic").text_content()
         start = time.perf_counter()
         page.locator("#upload input[type=file]").set_input_files(str(csv))
@@ -157,7 +200,7 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
     parser.add_argument("--dims", type=int, nargs="+", default=[2])
     parser.add_argument("--modes", nargs="+", default=["exact", "kmeans-2000"], choices=list(MODE_LABELS))
-    parser.add_argument("--method", default="ward", choices=["ward"], help="the app's default method")
+    parser.add_argument("--method", default="ward", choices=["ward", "single"], help="chosen before the upload")
     parser.add_argument("--timeout", type=float, default=900.0, help="seconds to wait for one first view")
     args = parser.parse_args()
     logging.getLogger("werkzeug").setLevel(logging.ERROR)
@@ -177,15 +220,19 @@ def main() -> None:
                         continue
                     represented = n if mode != "exact" else 0
                     reps = 2000 if mode != "exact" else n
-                    estimate = estimate_tree(reps, d, args.method, "euclidean", representatives_of=represented)
-                    result = measure(browser, csv, n, mode, scratch / f"cache_{n}_{d}_{mode}", args.timeout)
+                    estimate = cost_here(reps, d, args.method, "euclidean", Settings(), represented)
+                    with PeakMemory() as memory:
+                        result = measure(
+                            browser, csv, n, mode, args.method, scratch / f"cache_{n}_{d}_{mode}", args.timeout
+                        )
+                    result["peak_mb"] = memory.peak / 1e6
                     rows.append((n, d, mode, csv.stat().st_size, estimate, baseline, result))
                     print(f"  n={n:,} d={d} {mode}: {result}", flush=True)
         browser.close()
     print()
     header = (
         f"{'n':>8} {'d':>3} {'tree':<12} {'CSV MB':>7} {'estimate':>22} {'feedback':>9} "
-        f"{'first view':>11} {'cut':>7} {'cophenetic':>10}   SciPy linkage+cophenet"
+        f"{'first view':>11} {'cut':>7} {'peak MB':>8} {'cophenetic':>16}   SciPy linkage+cophenet"
     )
     print(header)
     print("-" * len(header))
@@ -193,7 +240,7 @@ def main() -> None:
         feedback = f"{r['feedback']:.2f} s" if r["feedback"] is not None else "-"
         print(
             f"{n:>8,} {d:>3} {mode:<12} {size / 1e6:>7.1f} {describe(estimate):>22} {feedback:>9} "
-            f"{r['first_view']:>9.1f} s {r['cut']:>5.2f} s {r['cophenetic']:>10}   {baseline}"
+            f"{r['first_view']:>9.1f} s {r['cut']:>5.2f} s {r['peak_mb']:>8,.0f} {r['cophenetic']:>16}   {baseline}"
         )
     print(f"load average at end {os.getloadavg()[0]:.2f}")
 

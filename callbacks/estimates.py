@@ -45,20 +45,24 @@ def estimate_for(dataset: Dataset, method: str, metric: str, tree_mode: str, set
         raise ClusteringError(
             f"an exact {method} tree of {n:,} samples would need {describe(estimate)} "
             f"({estimate.engine}), over this server's memory budget of {budget / 1e9:.1f} GB. "
-            + ways_out(n, dataset.n_features, has_coordinates=not dataset.is_distance_matrix)
+            + ways_out(n, dataset.n_features, settings, has_coordinates=not dataset.is_distance_matrix)
         )
     return estimate
 
 
-def ways_out(n: int, d: int, has_coordinates: bool) -> str:
-    """What to choose instead of an exact tree over the memory budget (the refusal's last sentence)."""
-    single = estimate_tree(n, d, "single", EUCLIDEAN)
+def ways_out(n: int, d: int, settings: Settings, has_coordinates: bool) -> str:
+    """What to choose instead of an exact tree over the memory budget (the refusal's last sentence).
+
+    The costs it names are this server's (:func:`cost_here`): with its cophenetic budget, a million-row
+    single linkage tree is seconds, not the hour an exact cophenetic correlation would add.
+    """
+    single = cost_here(n, d, "single", EUCLIDEAN, settings)
     if not has_coordinates or single.engine != MST_ENGINE:
         return (
             "Choose an approximate tree under Linkage, or ward or single linkage with the euclidean "
             "metric (they need no distance matrix)"
         )
-    ward = estimate_tree(n, d, "ward", EUCLIDEAN)
+    ward = cost_here(n, d, "ward", EUCLIDEAN, settings)
     return (
         "Choose an approximate tree under Linkage, or single linkage with the euclidean metric: the one exact "
         f"method built for this size (a minimum spanning tree, no distance matrix: {describe(single)} here). "

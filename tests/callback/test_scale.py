@@ -9,6 +9,7 @@ from callbacks.estimates import ways_out
 from components import ids
 from config import Settings
 from factory import create_app
+from hclust.estimate import describe, estimate_tree
 from tests.callback.conftest import call, text_of
 from tests.callback.test_callbacks import SESSION_A, choose, upload
 
@@ -54,14 +55,26 @@ def test_a_tree_over_the_memory_budget_is_refused_before_it_starts(tmp_path):
 
 
 def test_a_refusal_at_a_million_rows_names_single_linkages_exact_fast_path():
-    text = ways_out(1_000_000, 2, has_coordinates=True)
+    text = ways_out(1_000_000, 2, Settings(), has_coordinates=True)
     assert "single linkage with the euclidean metric" in text and "minimum spanning tree" in text
     assert "approximate tree" in text and "ward" in text
 
 
+def test_the_fast_paths_cost_is_this_servers_with_its_cophenetic_budget():
+    # The tree the app would build: its cophenetic correlation estimated past the budget, not an
+    # hour of exact pairs. Before the fix the sentence offered single linkage at "about 45 min".
+    settings = Settings()
+    expected = describe(
+        estimate_tree(1_000_000, 2, "single", "euclidean", cophenetic_seconds=settings.cophenetic_budget_seconds)
+    )
+    text = ways_out(1_000_000, 2, settings, has_coordinates=True)
+    assert f"no distance matrix: {expected} here" in text
+    assert "min" not in expected.split(" and ")[0]
+
+
 @pytest.mark.parametrize(("n", "has_coordinates"), [(5_000, True), (1_000_000, False)])
 def test_a_refusal_without_the_mst_path_keeps_the_plain_ways_out(n, has_coordinates):
-    text = ways_out(n, 2, has_coordinates=has_coordinates)
+    text = ways_out(n, 2, Settings(), has_coordinates=has_coordinates)
     assert "minimum spanning tree" not in text and "approximate tree" in text
 
 
