@@ -49,8 +49,48 @@ function unlessDoubleClick(value, instead) {
   });
 }
 
+// A typed-array spec ({dtype, bdata}, as figures/style.typed_array writes it) to its numbers.
+function decodeTyped(spec) {
+  const raw = atob(spec.bdata);
+  const bytes = new Uint8Array(raw.length);
+  for (let i = 0; i < raw.length; i++) bytes[i] = raw.charCodeAt(i);
+  const types = { u1: Uint8Array, u2: Uint16Array, i4: Int32Array, f8: Float64Array };
+  return new types[spec.dtype](bytes.buffer);
+}
+
+// One byte per value back to a typed-array spec (what the server would have sent).
+function encodeBytes(bytes) {
+  let raw = "";
+  for (let i = 0; i < bytes.length; i += 0x8000) raw += String.fromCharCode.apply(null, bytes.subarray(i, i + 0x8000));
+  return { dtype: "u1", bdata: btoa(raw) };
+}
+
 window.dash_clientside = Object.assign({}, window.dash_clientside, {
   hclust: {
+    // A cut's scatter updates ([path, value] pairs, callbacks/cut.py) as a Patch of the figure.
+    // A per-cluster marker.symbol ({per_cluster: [...]}) is written out per sample from the
+    // cluster ids in marker.color, as figures.scatter.expanded does: the cut sends k numbers, not n.
+    paintScatter: function (paint) {
+      if (!paint || !paint.updates) {
+        return window.dash_clientside.no_update;
+      }
+      const patch = new window.dash_clientside.Patch();
+      const key = (path) => path.join("/");
+      const byPath = new Map(paint.updates.map(([path, value]) => [key(path), value]));
+      for (const [path, value] of paint.updates) {
+        if (value && value.per_cluster) {
+          const colorPath = path.slice(0, -1).concat(["color"]);
+          const ids = decodeTyped(byPath.get(key(colorPath)));
+          const symbols = new Uint8Array(ids.length);
+          for (let i = 0; i < ids.length; i++) symbols[i] = value.per_cluster[ids[i] - 1];
+          patch.assign(path, encodeBytes(symbols));
+        } else {
+          patch.assign(path, value);
+        }
+      }
+      return patch.build();
+    },
+
     graphCut: function (relayoutData, clickData) {
       const noUpdate = window.dash_clientside.no_update;
       const triggered = window.dash_clientside.callback_context.triggered.map((t) => t.prop_id);

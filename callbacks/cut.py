@@ -52,7 +52,9 @@ AID_NAMES = {
 # What the cut callback updates, by name; a reply leaves out what stays.
 CUT_OUTPUTS = {
     "dendrogram": Output(ids.DENDROGRAM, "figure", allow_duplicate=True),
-    "scatter": Output(ids.SCATTER, "figure", allow_duplicate=True),
+    # The scatter's updates go through the page (assets/cut.js paintScatter), which writes out
+    # a per-cluster marker shape per sample: a cut sends k numbers, not one per sample.
+    "scatter": Output(ids.SCATTER_CUT, "data"),
     "height": Output(ids.CUT_HEIGHT, "value", allow_duplicate=True),
     "k": Output(ids.N_CLUSTERS, "value", allow_duplicate=True),
     "chips": Output(ids.CLUSTER_SUMMARY, "children", allow_duplicate=True),
@@ -145,6 +147,12 @@ def register(app: Dash, store: SessionStore, settings: Settings) -> None:
         prevent_initial_call=True,
     )
     app.clientside_callback(
+        ClientsideFunction(namespace="hclust", function_name="paintScatter"),
+        Output(ids.SCATTER, "figure", allow_duplicate=True),
+        Input(ids.SCATTER_CUT, "data"),
+        prevent_initial_call=True,
+    )
+    app.clientside_callback(
         PICK_K,
         Output(ids.AIDS_PICK, "data"),
         Input(ids.SUGGESTED_K, "n_clicks"),
@@ -217,7 +225,7 @@ def register(app: Dash, store: SessionStore, settings: Settings) -> None:
         }
         if by_tree:
             # Colored by anything else, the scatter is left alone: callbacks/coloring.py repaints it.
-            values["scatter"] = patch_from(scatter)
+            values["scatter"] = {"updates": [[list(path), value] for path, value in scatter.items()]}
         return reply_in_order(CUT_OUTPUTS, values, "cut")
 
 

@@ -23,6 +23,7 @@ from components import ids
 from components.merge_panel import intro, merge_info, slider_marks, top_merges_table
 from config import Settings
 from figures import merges as merges_fig
+from figures.scatter import expanded
 from hclust.merges import (
     CONTRACTED,
     DRAWN,
@@ -293,7 +294,7 @@ def restore_values(store: SessionStore, view: ViewState, color_by: str | None, a
     """The view's own colors again (the cut's, or the chosen colouring's), without the player's marks."""
     clusters = cluster_view(store, view)
     dendrogram, scatter = cut_updates(store, clusters.tree, view, clusters.cut, clusters.slots)
-    scatter = {**scatter, ("layout", "annotations"): []}
+    scatter = {**expanded(scatter, clusters.cut.labels), ("layout", "annotations"): []}
     if color_by not in (None, "tree"):  # as callbacks/coloring.py colours the samples
         scatter = scatter_coloring(store, view, color_by, algorithm)
     scatter.update(merges_fig.scatter_restore_updates(clusters.dataset.sample_names is not None))

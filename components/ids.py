@@ -23,6 +23,7 @@ DATA_SUMMARY = "data-summary"
 CLUSTER_SUMMARY = "cluster-summary"
 METHOD_HELP = "method-help"
 SCATTER_CAPTION = "scatter-caption"
+SCATTER_CUT = "scatter-cut-store"  # a cut's scatter updates, applied on the page (assets/cut.js paintScatter)
 SCATTER_FRAME = "scatter-frame-store"  # the image scatter's plot area: {"x": [a, b], "y": [c, d], "width", "height"}
 SCATTER_HOVER = "scatter-hover-store"  # where the pointer is over the image scatter (callbacks/raster.py)
 SCATTER_TOOLTIP = "scatter-tooltip"  # the nearest sample under the pointer, over the image scatter

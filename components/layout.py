@@ -371,6 +371,7 @@ def graphs() -> html.Div:
                     ),
                     # clear_on_unhover: the image scatter's tooltip goes when the pointer leaves.
                     dcc.Graph(id=ids.SCATTER, config=GRAPH_CONFIG, className="graph", clear_on_unhover=True),
+                    dcc.Store(id=ids.SCATTER_CUT),
                     dcc.Store(id=ids.SCATTER_FRAME),
                     dcc.Store(id=ids.SCATTER_HOVER),
                     dcc.Tooltip(id=ids.SCATTER_TOOLTIP, direction="right"),

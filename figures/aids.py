@@ -250,7 +250,8 @@ def other_scatter_updates(matched: np.ndarray, cluster_slots: np.ndarray, note: 
         What colours the plot ("<b>coloured by k-means</b> (3 clusters)").
     """
     slots = extend_slots(np.asarray(cluster_slots, dtype=np.int64), int(np.max(matched)))
-    updates = dict(scatter_fig.cut_updates(_Labels(np.asarray(matched)), slots))
+    labels = _Labels(np.asarray(matched))
+    updates = dict(scatter_fig.expanded(scatter_fig.cut_updates(labels, slots), labels.labels))
     updates[("layout", "annotations")] = [
         {
             "xref": "paper",
@@ -273,7 +274,7 @@ def other_scatter_updates(matched: np.ndarray, cluster_slots: np.ndarray, note: 
 
 def hierarchical_scatter_updates(cut, cluster_slots: np.ndarray) -> FigureUpdates:
     """Back to the tree's colors: :func:`figures.scatter.cut_updates` and no k-means note."""
-    updates = dict(scatter_fig.cut_updates(cut, cluster_slots))
+    updates = dict(scatter_fig.expanded(scatter_fig.cut_updates(cut, cluster_slots), cut.labels))
     updates[("layout", "annotations")] = []
     return updates
 

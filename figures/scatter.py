@@ -116,7 +116,7 @@ def scatter_figure(
     figure = go.Figure([trace, centroid_trace(theme)])
     lay_out(figure, projection, revision, theme)
     figure_dict = figure.to_dict()
-    for path, value in cut_updates(cut, cluster_slots, theme).items():
+    for path, value in expanded(cut_updates(cut, cluster_slots, theme), cut.labels).items():
         _set(figure_dict, path, value)
     return go.Figure(figure_dict, skip_invalid=False)
 
@@ -149,8 +149,18 @@ def lay_out(figure: go.Figure, projection: Projection, revision: str, theme: The
         figure.update_yaxes(scaleanchor="x", scaleratio=1)
 
 
+COLOR_PATH = ("data", 0, "marker", "color")
+SYMBOL_PATH = ("data", 0, "marker", "symbol")
+PER_CLUSTER = "per_cluster"
+"""A cut's ``marker.symbol`` as ``{PER_CLUSTER: [symbol number of cluster 1, 2, ...]}``: see :func:`expanded`."""
+
+
 def cut_updates(cut: Cut, cluster_slots: np.ndarray, theme: Theme = LIGHT) -> FigureUpdates:
     """The parts of the scatter that change with the cut: colors (and shapes beyond the palette).
+
+    What a cut sends to the page (``callbacks/cut.py``, through
+    ``assets/cut.js`` ``paintScatter``); a whole figure is the base plus
+    :func:`expanded` of these.
 
     Parameters
     ----------
@@ -168,24 +178,40 @@ def cut_updates(cut: Cut, cluster_slots: np.ndarray, theme: Theme = LIGHT) -> Fi
         colorscale that paints id c in its palette slot's color; the hover
         reads the id from it, so no other per-sample array is sent.
         ``marker.symbol`` is ``"circle"`` while every cluster has a color of
-        its own, else a typed array of plotly symbol numbers (see
-        :func:`cluster_symbols`).
+        its own, else ``{PER_CLUSTER: [...]}``, the plotly symbol number of
+        each cluster (see :func:`cluster_symbols`): k numbers, not one per
+        sample, which the page (or :func:`expanded`) writes out per sample.
     """
     labels = np.asarray(cut.labels)
     shapes = cluster_symbols(cluster_slots)
     if shapes.any():
-        numbers = np.array([number for number, _ in CLUSTER_SYMBOLS], dtype=np.uint8)
-        symbol: object = typed_array(numbers[shapes[labels - 1]])
+        symbol: object = {PER_CLUSTER: [CLUSTER_SYMBOLS[shape][0] for shape in shapes.tolist()]}
     else:
         symbol = CLUSTER_SYMBOLS[0][1]
     k = len(cluster_slots)
     return {
-        ("data", 0, "marker", "color"): typed_array(labels),
+        COLOR_PATH: typed_array(labels),
         ("data", 0, "marker", "colorscale"): cluster_colorscale(cluster_slots, theme),
         ("data", 0, "marker", "cmin"): 0.5,
         ("data", 0, "marker", "cmax"): k + 0.5,
-        ("data", 0, "marker", "symbol"): symbol,
+        SYMBOL_PATH: symbol,
     }
+
+
+def expanded(updates: FigureUpdates, labels: np.ndarray) -> FigureUpdates:
+    """``updates`` as plotly reads them: a per-cluster ``marker.symbol`` written out per sample.
+
+    Sample i gets the symbol number of its cluster, ``labels[i]`` (1-based),
+    as a typed array of one byte per sample. ``assets/cut.js``
+    (``paintScatter``) does the same on the page with the ids in
+    ``marker.color``, so a cut sends k numbers instead of n. Updates without
+    a per-cluster symbol come back unchanged.
+    """
+    symbol = updates.get(SYMBOL_PATH)
+    if not (isinstance(symbol, dict) and PER_CLUSTER in symbol):
+        return updates
+    numbers = np.asarray(symbol[PER_CLUSTER], dtype=np.uint8)
+    return {**updates, SYMBOL_PATH: typed_array(numbers[np.asarray(labels, dtype=np.int64) - 1])}
 
 
 def centroid_updates(

@@ -13,8 +13,8 @@ import numpy as np
 import pandas as pd
 import pytest
 from playwright.sync_api import Page, expect
-from scipy.cluster.hierarchy import linkage
-from sklearn.metrics import silhouette_samples
+from scipy.cluster.hierarchy import fcluster, linkage
+from sklearn.metrics import adjusted_rand_score, silhouette_samples
 
 from figures.dendrogram import MERGE_TRACE
 from hclust import build_tree, truncated_geometry
@@ -27,7 +27,7 @@ from tests.browser.clusters_helpers import (
     merge_dots,
     scatter_selection,
 )
-from tests.browser.helpers import graph_eval, set_number, wait_for_graph, wait_past_double_click
+from tests.browser.helpers import graph_eval, set_number, settle, wait_for_graph, wait_past_double_click
 
 pytestmark = pytest.mark.browser
 
@@ -109,3 +109,37 @@ def test_table_and_downloads_match_the_screen(app_page: Page):
     _, text = download_text(page, "export-selection")
     selected = list(csv.reader(io.StringIO(text)))[1:]
     assert len(selected) == 24 and {row[1] for row in selected} == {"3"}
+
+
+SCATTER_STYLE_JS = """(gd) => {
+  const m = gd._fullData[0].marker;
+  return {ids: Array.from(m.color), symbols: Array.isArray(m.symbol) || ArrayBuffer.isView(m.symbol)
+    ? Array.from(m.symbol) : m.symbol, scale: m.colorscale};
+}"""
+
+
+def test_beyond_eight_clusters_each_cluster_has_its_own_look_and_a_reload_draws_the_same(app_page: Page):
+    # A cut sends one marker shape per cluster; the page writes it out per sample (assets/cut.js).
+    # The whole figure a reload builds writes it out in Python: both must give every sample the same shape.
+    page = app_page
+    set_number(page, "n-clusters", 12)
+    assert wait_for_graph(page, "scatter", "(gd) => new Set(Array.from(gd._fullData[0].marker.color)).size === 12")
+    painted = graph_eval(page, "scatter", SCATTER_STYLE_JS)
+    ids_, symbols = np.asarray(painted["ids"]), np.asarray(painted["symbols"])
+    assert ids_.size == symbols.size == 150
+    expected = fcluster(linkage(CLASSIC, "ward"), 12, "maxclust")
+    assert adjusted_rand_score(expected, ids_) == 1.0  # SciPy's 12 clusters
+    by_cluster = {int(c): set(symbols[ids_ == c].tolist()) for c in np.unique(ids_)}
+    assert all(len(shapes) == 1 for shapes in by_cluster.values()), by_cluster
+    colour = {int(c): painted["scale"][2 * (int(c) - 1)][1] for c in np.unique(ids_)}  # stepped: two stops per id
+    looks = {(colour[c], next(iter(by_cluster[c]))) for c in by_cluster}
+    assert len(looks) == 12  # no two clusters share both colour and shape
+    assert len({shape for shapes in by_cluster.values() for shape in shapes}) > 1  # 12 clusters, 8 colours
+
+    settle(page)
+    page.reload()
+    expect(page.locator("#n-clusters")).to_have_value("12")
+    assert wait_for_graph(page, "scatter", "(gd) => new Set(Array.from(gd._fullData[0].marker.color)).size === 12")
+    reloaded = graph_eval(page, "scatter", SCATTER_STYLE_JS)
+    assert reloaded["ids"] == painted["ids"]
+    assert reloaded["symbols"] == painted["symbols"]

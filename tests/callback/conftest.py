@@ -117,6 +117,11 @@ def _act_as_owner(client, body: dict) -> None:
         client.set_cookie(SESSION_COOKIE, next(iter(named)))
 
 
+def scatter_cut(reply: Reply) -> dict[tuple, object]:
+    """A cut reply's scatter updates, ``{path: value}``, as the page's ``paintScatter`` applies them."""
+    return {tuple(path): value for path, value in reply.get("scatter-cut-store", "data")["updates"]}
+
+
 def text_of(node) -> str:
     """All text inside serialized Dash components (or plain strings and lists)."""
     if node is None:

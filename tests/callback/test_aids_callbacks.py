@@ -17,7 +17,7 @@ from loaders import load_builtin
 from tests.callback.conftest import call, text_of
 from tests.callback.test_callbacks import choose, tree
 
-CUT_OUTPUTS = ["dendrogram.figure", "scatter.figure", "view-store.data"]
+CUT_OUTPUTS = ["dendrogram.figure", "scatter-cut-store.data", "view-store.data"]
 CUT_INPUTS = (
     "graph-cut-store.data",
     "cut-height.value",

@@ -6,20 +6,21 @@ import base64
 import json
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from components import ids
 from config import Settings
 from factory import create_app
 from figures.dendrogram import LEAF_TRACE
-from tests.callback.conftest import call, text_of
+from tests.callback.conftest import call, scatter_cut, text_of
 
 DATA_DIR = Path(__file__).parents[1] / "data"
 SESSION_A = "a" * 32
 SESSION_B = "b" * 32
 STORES = (ids.SESSION, ids.DATA_REF, ids.VIEW, ids.GRAPH_CUT)  # every dcc.Store of the layout
 TREE_OUTPUTS = ["dendrogram.figure", "scatter.figure", "cophenetic.children"]
-CUT_OUTPUTS = ["dendrogram.figure", "scatter.figure", "view-store.data"]
+CUT_OUTPUTS = ["dendrogram.figure", "scatter-cut-store.data", "view-store.data"]
 
 
 # --- helpers -----------------------------------------------------------------
@@ -175,7 +176,9 @@ def test_drag_returns_small_patches_and_snaps_the_height(client, dash_app, class
 
     dendrogram = reply.get(ids.DENDROGRAM, "figure")
     assert "__dash_patch_update" in dendrogram
-    assert "__dash_patch_update" in reply.get(ids.SCATTER, "figure")
+    # The scatter's colours, for the page to apply (assets/cut.js paintScatter): SciPy's 4 clusters.
+    colors = scatter_cut(reply)[("data", 0, "marker", "color")]
+    assert np.unique(np.frombuffer(base64.b64decode(colors["bdata"]), dtype=colors["dtype"])).tolist() == [1, 2, 3, 4]
     assert reply.get(ids.N_CLUSTERS, "value") == 4
     assert reply.get(ids.CUT_HEIGHT, "value") == 16
     shape = _patched_shape(dendrogram)

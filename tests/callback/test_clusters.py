@@ -59,7 +59,7 @@ def cut_to_k(client, app, view, k):
     reply = call(
         client,
         app,
-        ["view-store.data", "scatter.figure"],
+        ["view-store.data", "scatter-cut-store.data"],
         inputs=inputs,
         state={"view-store.data": view},
         triggered=["n-clusters.value"],

@@ -16,7 +16,7 @@ from config import Settings
 from factory import create_app
 from figures import raster as raster_fig
 from loaders.builtin import load_builtin
-from tests.callback.conftest import call, text_of
+from tests.callback.conftest import call, scatter_cut, text_of
 from tests.callback.test_callbacks import choose, tree
 from tests.callback.test_compare import compare
 
@@ -74,12 +74,12 @@ def test_a_cut_repaints_the_image_with_scipys_clusters(client, dash_app, image_v
     reply = call(
         client,
         dash_app,
-        ["dendrogram.figure", "scatter.figure", "view-store.data"],
+        ["dendrogram.figure", "scatter-cut-store.data", "view-store.data"],
         inputs=inputs,
         state={"view-store.data": view, "scatter-frame-store.data": FRAME},
         triggered=["n-clusters.value"],
     )
-    updates = _operations(reply.get(ids.SCATTER, "figure"))
+    updates = scatter_cut(reply)
     image, place = _image_of(updates)
     assert image.shape == (FRAME["height"], FRAME["width"], 4)
     # The image says what it was drawn for, so the page can tell a reply for an older frame.

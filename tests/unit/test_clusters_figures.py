@@ -8,7 +8,16 @@ import numpy as np
 import pytest
 
 from figures.dendrogram import LEAF_TRACE, MERGE_TRACE
-from figures.scatter import CLUSTER_SYMBOLS, cluster_symbols, cut_updates, scatter_figure
+from figures.scatter import (
+    CLUSTER_SYMBOLS,
+    COLOR_PATH,
+    PER_CLUSTER,
+    SYMBOL_PATH,
+    cluster_symbols,
+    cut_updates,
+    expanded,
+    scatter_figure,
+)
 from figures.selection import dendrogram_selection_updates, node_from_click, scatter_selection_updates
 from figures.style import N_SLOTS
 from hclust import build_tree, clusters_for_k, project_to_plane, truncated_geometry
@@ -53,9 +62,21 @@ def test_scatter_update_sets_symbols_only_beyond_the_palette(classic):
 
     many = clusters_for_k(tree, 12)
     slots = assign_color_slots(many.roots, None, N_SLOTS)
-    symbols = _decode(cut_updates(many, slots)[("data", 0, "marker", "symbol")])
+    updates = cut_updates(many, slots)
     numbers = [number for number, _ in CLUSTER_SYMBOLS]
+    # What a cut sends: one symbol number per cluster, not per sample ...
+    assert updates[SYMBOL_PATH] == {PER_CLUSTER: [numbers[(c - 1) // 8] for c in range(1, 13)]}
+    # ... written out per sample for plotly (as assets/cut.js paintScatter does on the page).
+    symbols = _decode(expanded(updates, many.labels)[SYMBOL_PATH])
     assert symbols.tolist() == [numbers[(c - 1) // 8] for c in many.labels.tolist()]
+    assert expanded(updates, many.labels)[COLOR_PATH] == updates[COLOR_PATH]
+
+
+def test_expanded_leaves_updates_without_per_cluster_symbols_alone(classic):
+    _, tree = classic
+    few = clusters_for_k(tree, 4)
+    updates = cut_updates(few, assign_color_slots(few.roots, None, N_SLOTS))
+    assert expanded(updates, few.labels) is updates
 
 
 def test_scatter_figure_carries_symbols_and_selection_styles(classic):
@@ -65,7 +86,11 @@ def test_scatter_figure_carries_symbols_and_selection_styles(classic):
     figure = scatter_figure(project_to_plane(features, ["x", "y"]), cut, slots, None, webgl=False)
 
     trace = figure.data[0]
-    assert isinstance(trace.marker.symbol, dict)  # typed array of symbol numbers
+    numbers = [number for number, _ in CLUSTER_SYMBOLS]
+    # A whole figure writes the shapes out per sample (a typed array of symbol numbers).
+    assert _decode(figure.to_dict()["data"][0]["marker"]["symbol"]).tolist() == [
+        numbers[(c - 1) // 8] for c in cut.labels.tolist()
+    ]
     assert trace.unselected.marker.opacity < 0.5
     assert trace.selected.marker.size > trace.marker.size
 
