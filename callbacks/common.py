@@ -32,13 +32,28 @@ def error_message(error: Exception, context: str = "") -> list[html.P]:
 
 
 def patch_from(updates: dict[tuple, object]) -> Patch:
-    """Turn a figure builder's ``{path: value}`` updates into a Dash ``Patch``."""
-    patch = Patch()
+    """Turn a figure builder's ``{path: value}`` updates into a Dash ``Patch``.
+
+    Updates of named keys under one parent (a trace's ``x`` and ``y``, the
+    layout's shapes and annotations) go as one ``Merge`` of that parent, not
+    an ``Assign`` each: the same figure on the page, and a cut's 24 line
+    traces cost 24 operations on the wire instead of 48. Items of a list
+    (``("layout", "shapes", 1)``) are assigned one by one: a ``Merge`` would
+    turn the list into an object.
+    """
+    by_parent: dict[tuple, dict] = {}
     for path, value in updates.items():
+        by_parent.setdefault(tuple(path[:-1]), {})[path[-1]] = value
+    patch = Patch()
+    for parent, values in by_parent.items():
         target = patch
-        for key in path[:-1]:
+        for key in parent:
             target = target[key]
-        target[path[-1]] = value
+        if len(values) > 1 and all(isinstance(key, str) for key in values):
+            target.update(values)
+            continue
+        for key, value in values.items():
+            target[key] = value
     return patch
 
 

@@ -157,9 +157,14 @@ def code_box() -> html.Div:
     )
 
 
-def cluster_swatch(slot: int, shape: int) -> html.Span:
-    """A cluster's color in its marker shape, as the scatter draws it."""
+def cluster_swatch(slot: int | None, shape: int) -> html.Span:
+    """A cluster's color in its marker shape, as the scatter draws it.
+
+    ``slot`` None: the colour of the enclosing ``--cluster-color`` (a cluster table's row).
+    """
     name = CLUSTER_SYMBOLS[shape % len(CLUSTER_SYMBOLS)][1]
+    if slot is None:
+        return html.Span(className=f"cluster-swatch shape-{name}")
     return html.Span(className=f"cluster-swatch shape-{name}", style={"background": slot_css(int(slot))})
 
 
@@ -248,26 +253,27 @@ def cluster_table(
     rows = []
     for index in range(min(k, MAX_TABLE_ROWS)):
         cluster = index + 1
-        color = slot_css(int(slots[index]))
+        # A cut sends every row again: the cells carry no classes or styles of their own. The
+        # row's --cluster-color paints its swatch, and the columns are styled by place
+        # (assets/style.css: .cluster-row td is a number, its 3rd td the medoid).
         rows.append(
             html.Tr(
                 className="cluster-row",
-                style={"--cluster-color": color},
+                style={"--cluster-color": slot_css(int(slots[index]))},
                 children=[
                     html.Th(
                         html.Button(
-                            [cluster_swatch(int(slots[index]), int(shapes[index])), str(cluster)],
+                            [cluster_swatch(None, int(shapes[index])), str(cluster)],
                             id={"type": ids.CLUSTER_SELECT, "index": int(roots[index])},
                             className="cluster-button",
                             title=f"Select cluster {cluster}: light up its {int(sizes[index])} samples",
                         ),
                         scope="row",
-                        className="sticky",
                     ),
-                    html.Td(f"{int(sizes[index]):,}", className="num"),
-                    html.Td(format_number(silhouettes[index]), className="num"),
-                    html.Td(medoid_labels[index], className="medoid", title=medoid_labels[index]),
-                    *[html.Td(format_number(v), className="num") for v in centroids[index, : len(features)].tolist()],
+                    html.Td(f"{int(sizes[index]):,}"),
+                    html.Td(format_number(silhouettes[index])),
+                    html.Td(medoid_labels[index], title=medoid_labels[index]),
+                    *[html.Td(format_number(v)) for v in centroids[index, : len(features)].tolist()],
                 ],
             )
         )

@@ -13,6 +13,8 @@ line segments between the line traces and restyles the leaves (see
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import plotly.graph_objects as go
 
@@ -319,9 +321,10 @@ def _segments_by_trace(
     """
     traces: list[tuple[list, list]] = [([], []) for _ in range(N_COLOR_TRACES)]
     link_traces = line_of[coloring.link]
+    dcoord = _drawn(geometry.dcoord)
     left_traces = line_of[coloring.left]
     right_traces = line_of[coloring.right]
-    for index, (xs, ys) in enumerate(zip(geometry.icoord.tolist(), geometry.dcoord.tolist())):
+    for index, (xs, ys) in enumerate(zip(geometry.icoord.tolist(), dcoord.tolist())):
         if coloring.link[index]:
             _add(traces[link_traces[index]], xs, ys)
             continue
@@ -333,6 +336,21 @@ def _segments_by_trace(
         if coloring.right[index] and y_right < cut:
             _add(traces[right_traces[index]], [x_right, x_right], [y_right, cut])
     return traces
+
+
+DRAWN_DIGITS = 7
+"""Significant digits of the link lines' heights, relative to the top merge: a millionth of the
+plot's height, far below a pixel. The lines have no hover; every height a user reads (merge dots,
+labels, the cut) keeps all its digits. A cut sends every link again, so 7 digits instead of 17
+keep its reply small."""
+
+
+def _drawn(heights: np.ndarray) -> np.ndarray:
+    """``heights`` rounded for drawing: to :data:`DRAWN_DIGITS` significant digits of the largest."""
+    top = float(np.max(np.abs(heights), initial=0.0))
+    if not math.isfinite(top) or top == 0.0:
+        return heights
+    return np.round(heights, max(0, DRAWN_DIGITS - 1 - math.floor(math.log10(top))))
 
 
 def _add(slot: tuple[list, list], xs: list, ys: list) -> None:

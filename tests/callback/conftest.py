@@ -117,6 +117,21 @@ def _act_as_owner(client, body: dict) -> None:
         client.set_cookie(SESSION_COOKIE, next(iter(named)))
 
 
+def patch_values(patch: dict) -> dict[tuple, object]:
+    """A Patch's assignments, ``{path: value}``, its ``Merge`` operations (``callbacks.common.patch_from``) taken apart.
+
+    Other operations (a ``Delete``) are left out.
+    """
+    values: dict[tuple, object] = {}
+    for op in patch["operations"]:
+        location, value = tuple(op["location"]), op["params"].get("value")
+        if op["operation"] == "Merge":
+            values.update({(*location, key): item for key, item in value.items()})
+        elif op["operation"] == "Assign":
+            values[location] = value
+    return values
+
+
 def scatter_cut(reply: Reply) -> dict[tuple, object]:
     """A cut reply's scatter updates, ``{path: value}``, as the page's ``paintScatter`` applies them."""
     return {tuple(path): value for path, value in reply.get("scatter-cut-store", "data")["updates"]}

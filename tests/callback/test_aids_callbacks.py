@@ -14,7 +14,7 @@ from sklearn.metrics import adjusted_rand_score, silhouette_score
 from components import ids
 from hclust import build_tree, clusters_for_k
 from loaders import load_builtin
-from tests.callback.conftest import call, text_of
+from tests.callback.conftest import call, patch_values, text_of
 from tests.callback.test_callbacks import choose, tree
 
 CUT_OUTPUTS = ["dendrogram.figure", "scatter-cut-store.data", "view-store.data"]
@@ -60,7 +60,7 @@ def move_cut(client, app, view, kmeans_color=None, **changed):
 def operations(patch: dict) -> dict:
     """``{location tuple: value}`` of a serialized Patch's assignments."""
     assert "__dash_patch_update" in patch, patch
-    return {tuple(op["location"]): op["params"].get("value") for op in patch["operations"]}
+    return patch_values(patch)
 
 
 def cut_line(reply) -> dict:

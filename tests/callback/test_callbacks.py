@@ -13,7 +13,7 @@ from components import ids
 from config import Settings
 from factory import create_app
 from figures.dendrogram import LEAF_TRACE
-from tests.callback.conftest import call, scatter_cut, text_of
+from tests.callback.conftest import call, patch_values, scatter_cut, text_of
 
 DATA_DIR = Path(__file__).parents[1] / "data"
 SESSION_A = "a" * 32
@@ -165,10 +165,9 @@ def test_ward_with_cityblock_only_explains(client, dash_app, classic_ref):
 
 
 def _patched_shape(patch: dict) -> dict:
-    for operation in patch["operations"]:
-        if operation["location"] == ["layout", "shapes"]:
-            return operation["params"]["value"][0]
-    raise AssertionError("the patch does not move the cut line")
+    shapes = patch_values(patch).get(("layout", "shapes"))
+    assert shapes, "the patch does not move the cut line"
+    return shapes[0]
 
 
 def test_drag_returns_small_patches_and_snaps_the_height(client, dash_app, classic_view):

@@ -19,7 +19,7 @@ from figures.dendrogram import LEAF_TRACE, MERGE_TRACE
 from hclust import truncated_geometry
 from hclust.tree import build_tree
 from loaders import load_builtin
-from tests.callback.conftest import call, text_of
+from tests.callback.conftest import call, patch_values, text_of
 
 SESSION = "c" * 32
 SELECT_OUTPUTS = ["selection-store.data", "selection-list.children"]
@@ -104,7 +104,7 @@ def download(client, app, button: str, target: str, view, **state):
 
 def operations(patch: dict) -> dict[tuple, object]:
     assert "__dash_patch_update" in patch
-    return {tuple(op["location"]): op["params"].get("value") for op in patch["operations"]}
+    return patch_values(patch)
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ import pytest
 
 from components import ids
 from figures import merges as merges_fig
-from tests.callback.conftest import call, text_of
+from tests.callback.conftest import call, patch_values, text_of
 from tests.callback.test_callbacks import choose, cut, tree
 
 PLAYER_OUTPUTS = ["merge-info.children", "merge-step.max"]
@@ -26,7 +26,8 @@ def operations(patch: dict) -> list[dict]:
 
 def assigned(patch: dict) -> dict:
     """``{location tuple: value}`` of a serialized Patch's assignments."""
-    return {tuple(op["location"]): op["params"]["value"] for op in operations(patch) if op["operation"] == "Assign"}
+    assert "__dash_patch_update" in patch, patch
+    return patch_values(patch)
 
 
 def decode(typed: dict) -> np.ndarray:

@@ -16,7 +16,7 @@ from config import Settings
 from factory import create_app
 from figures import raster as raster_fig
 from loaders.builtin import load_builtin
-from tests.callback.conftest import call, scatter_cut, text_of
+from tests.callback.conftest import call, patch_values, scatter_cut, text_of
 from tests.callback.test_callbacks import choose, tree
 from tests.callback.test_compare import compare
 
@@ -38,7 +38,7 @@ def image_view(client, dash_app):
 
 
 def _operations(patch: dict) -> dict:
-    return {tuple(op["location"]): op["params"]["value"] for op in patch["operations"]}
+    return patch_values(patch)
 
 
 def _image_of(values: dict) -> tuple[np.ndarray, dict]:

@@ -144,6 +144,22 @@ def test_a_cut_updates_lines_leaves_and_the_cut_line_only(digits_tree):
     assert len(updates[("data", LEAF_TRACE, "marker", "symbol")]) == geometry.leaf_x.size
 
 
+def test_link_lines_are_drawn_to_a_millionth_of_the_top_and_merge_dots_keep_every_digit(digits_tree):
+    figure, geometry, coloring, slots = _draw(digits_tree, 30, clusters_for_k(digits_tree, 4))
+    cut = 1.0  # legs that reach down past it end at the cut itself
+    updates = cut_updates(geometry, coloring, slots, cut)
+    drawn = sorted(
+        v for trace in range(N_COLOR_TRACES) for v in updates[("data", trace, "y")] if v not in (None, 0.0, cut)
+    )
+    exact = np.unique(geometry.dcoord[geometry.dcoord > 0])
+    top = float(geometry.dcoord.max())
+    nearest = exact[np.abs(exact[:, None] - np.asarray(drawn)[None, :]).argmin(axis=0)]
+    np.testing.assert_allclose(drawn, nearest, rtol=0, atol=top * 1e-6)
+    assert max(len(repr(v)) for v in drawn) <= 9  # 7 significant digits, not 17
+    merge_heights = np.asarray(figure.data[MERGE_TRACE].y, dtype=float)
+    np.testing.assert_array_equal(np.sort(merge_heights), np.sort(geometry.dcoord[:, 1]))
+
+
 def test_leaves_stay_circles_while_every_cluster_has_its_own_color(classic_tree):
     figure = _draw(classic_tree, 12, clusters_at_height(classic_tree, 16))[0]
 
