@@ -22,11 +22,11 @@ import numpy as np
 from dash import ClientsideFunction, Dash, Input, Output, State, ctx, no_update
 from dash.exceptions import PreventUpdate
 
-from callbacks.clusters import tree_key
 from callbacks.common import USER_ERRORS, message, reply_in_order
 from callbacks.data import PANEL_OUTPUTS, panel_of, put_file_dataset, source_record_key
 from callbacks.options import values_for_data
 from callbacks.render import ViewState
+from callbacks.selected import tree_key
 from components import ids
 from figures.style import N_SLOTS
 from hclust import ClusteringError, Cut, CutRule, Tree, elbow_k

@@ -16,6 +16,7 @@ from dash.exceptions import PreventUpdate
 from callbacks.coloring import scatter_painting
 from callbacks.common import USER_ERRORS, patch_from, reply_in_order
 from callbacks.render import ViewState, scatter_is_image
+from callbacks.selected import tree_key
 from callbacks.shared import shared_reply
 from components import ids
 from components.clusters_panel import (
@@ -152,11 +153,6 @@ def view_code(clusters: ClusterView, view: ViewState, algorithm: str | None = No
     return python_code(
         dataset.provenance, view.method, clusters.tree.metric, view.cut_rule, dataset.name, notes, lessons, n
     )
-
-
-def tree_key(view: ViewState) -> str:
-    """Names the tree a selection belongs to: node ids mean nothing in another tree."""
-    return f"{view.data}/{view.method}/{view.metric}/{getattr(view, 'tree_mode', EXACT)}"
 
 
 def shown_geometry(store: SessionStore, view: ViewState):
@@ -322,14 +318,6 @@ def branch_profile(dataset: Dataset, samples: np.ndarray) -> list:
     members[samples] = True
     ranking = rank_features(dataset.features, dataset.feature_names, members, "the selection")
     return [html.P(describe(ranking), className="branch-profile", title="Cohen's d against the other samples")]
-
-
-def selected_samples(store: SessionStore, view: ViewState, selection: dict | None) -> np.ndarray | None:
-    """The samples of the stored selection, or None when it belongs to another tree (or there is none)."""
-    if not selection or selection.get("tree") != tree_key(view) or selection.get("node") is None:
-        return None
-    tree = store.tree(view.ref, view.method, view.metric, mode=view.tree_mode)
-    return samples_under(tree, int(selection["node"]))
 
 
 def highlight(store: SessionStore, view: ViewState, samples: np.ndarray | None, image: dict | None):

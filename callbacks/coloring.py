@@ -20,6 +20,7 @@ from dash.exceptions import PreventUpdate
 
 from callbacks.common import USER_ERRORS, error_message, patch_from
 from callbacks.render import ViewState, render_view, scatter_is_image
+from callbacks.selected import selected_samples
 from components import ids
 from components.lesson_panel import color_by_options
 from config import Settings
@@ -49,9 +50,10 @@ def register(app: Dash, store: SessionStore, settings: Settings) -> None:
         Input(ids.PANEL_VIEWS["paint"], "data"),  # while not coloured by the cut (callbacks/gates.py)
         State(ids.VIEW, "data"),  # the view itself: the store above is a trigger, fed by the gate
         State(ids.SCATTER_FRAME, "data"),  # what an image scatter shows
+        State(ids.SELECTION, "data"),  # an image scatter keeps a selected branch lit
         prevent_initial_call=True,
     )
-    def paint_scatter(color_by, algorithm, centroids, _fed, view_data, frame):
+    def paint_scatter(color_by, algorithm, centroids, _fed, view_data, frame, selection):
         # One request per view change paints both the colouring and the centroids.
         view = ViewState.from_store(view_data)
         if view is None:
@@ -73,7 +75,10 @@ def register(app: Dash, store: SessionStore, settings: Settings) -> None:
         updates = painting.centroids(store, view, bool(centroids))
         if not by_tree or triggered == ids.COLOR_BY or message is not no_update:
             image = scatter_is_image(painting.labels.size, settings)
-            updates.update(painting.image_updates(store, view, frame) if image else painting.colors)
+            if image:
+                updates.update(painting.image_updates(store, view, frame, selected_samples(store, view, selection)))
+            else:
+                updates.update(painting.colors)
         return patch_from(updates), message
 
     @app.callback(
@@ -115,10 +120,13 @@ class Painting:
         """
         return render_view(store.projection(view.ref), self.labels, self.slots, view.theme, frame or {}, selected)
 
-    def image_updates(self, store: SessionStore, view: ViewState, frame: object) -> dict:
-        """The same painting for an image scatter: the image rendered for ``frame``, and the note."""
+    def image_updates(self, store: SessionStore, view: ViewState, frame: object, selected=None) -> dict:
+        """The same painting for an image scatter: the image rendered for ``frame``, and the note.
+
+        ``selected``: a branch selection's samples, which stay lit.
+        """
         note = {path: value for path, value in self.colors.items() if path[0] == "layout"}
-        return {**raster_fig.raster_updates(self.image(store, view, frame)), **note}
+        return {**raster_fig.raster_updates(self.image(store, view, frame, selected)), **note}
 
     def centroids(self, store: SessionStore, view: ViewState, on: bool) -> dict:
         """Updates of the centroid markers: each painted group's mean position in the scatter, or none."""

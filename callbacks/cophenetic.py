@@ -15,10 +15,10 @@ from __future__ import annotations
 from dash import Dash, Input, Output, State
 from dash.exceptions import PreventUpdate
 
-from callbacks.clusters import tree_key
 from callbacks.common import USER_ERRORS, error_message, message, reply_in_order
 from callbacks.linkage import cancelled_just_now
 from callbacks.render import ViewState
+from callbacks.selected import tree_key
 from callbacks.show import VIEW_OUTPUTS, cophenetic_outputs, cophenetic_text
 from components import ids
 from config import Settings

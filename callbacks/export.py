@@ -12,9 +12,10 @@ import re
 from dash import Dash, Input, Output, State, dcc, no_update
 from dash.exceptions import PreventUpdate
 
-from callbacks.clusters import cluster_view, selected_samples, view_code, view_summary
+from callbacks.clusters import cluster_view, view_code, view_summary
 from callbacks.common import USER_ERRORS, error_message
 from callbacks.render import ViewState
+from callbacks.selected import selected_samples
 from components import ids
 from loaders.export import assignments_csv, linkage_csv
 from loaders.grouped import grouped_csv, grouped_xlsx

@@ -21,10 +21,10 @@ from __future__ import annotations
 from dash import Dash, Input, Output, State, html
 from dash.exceptions import PreventUpdate
 
-from callbacks.clusters import selected_samples
 from callbacks.coloring import scatter_painting
 from callbacks.common import USER_ERRORS, error_message, patch_from, reply_in_order
 from callbacks.render import ViewState, image_caption, scatter_is_image
+from callbacks.selected import selected_samples
 from components import ids
 from config import Settings
 from figures import raster as raster_fig

@@ -12,8 +12,8 @@ import pytest
 from scipy.cluster.hierarchy import fcluster, linkage
 from sklearn.metrics import silhouette_samples
 
-from callbacks.clusters import tree_key
 from callbacks.render import ViewState
+from callbacks.selected import tree_key
 from components import ids
 from figures.dendrogram import LEAF_TRACE, MERGE_TRACE
 from hclust import truncated_geometry

@@ -11,10 +11,14 @@ import pytest
 from PIL import Image
 from scipy.cluster.hierarchy import fcluster, linkage
 
+from callbacks.render import ViewState
+from callbacks.selected import tree_key
 from components import ids
 from config import Settings
 from factory import create_app
 from figures import raster as raster_fig
+from hclust import build_tree
+from hclust.clusters import samples_under
 from loaders.builtin import load_builtin
 from tests.callback.conftest import call, patch_values, scatter_cut, text_of
 from tests.callback.test_callbacks import choose, tree
@@ -207,3 +211,24 @@ def test_the_methods_side_by_side_draw_their_scatters_as_images(client, dash_app
     assert len(scatters) == 2
     assert all(figure["data"][0]["type"] == "image" for figure in scatters)
     assert len(reply.body) < 100_000
+
+
+def test_another_colouring_keeps_a_selected_branch_lit(client, dash_app, image_view):
+    # Colouring an image scatter by the true classes draws it again: a selected branch must stay lit.
+    _, view = image_view
+    root = int(next(iter(view["colors"])))
+    selection = {"node": root, "tree": tree_key(ViewState.from_store(view))}
+    reply = call(
+        client,
+        dash_app,
+        ["scatter.figure", "message.children"],
+        inputs={"color-by.value": "truth", "compare-algorithm.value": None, "show-centroids.value": []},
+        state={"view-store.data": view, "scatter-frame-store.data": FRAME, "selection-store.data": selection},
+        triggered=["color-by.value"],
+    )
+    image, place = _image_of(_operations(reply.get(ids.SCATTER, "figure")))
+    expected = fcluster(linkage(CLASSIC, "ward"), view["height"], "distance")
+    chosen = np.isin(np.arange(CLASSIC.shape[0]), samples_under(build_tree(CLASSIC, "ward", "euclidean"), root))
+    assert 0 < chosen.sum() < chosen.size and len(set(expected[chosen])) == 1  # one of the two clusters
+    alphas = np.array([image[r, c, 3] for r, c in _pixels(place)])
+    assert alphas[~chosen].max() < alphas[chosen].min()  # the rest fades, in the new colouring too
