@@ -11,7 +11,7 @@ The criterion follows what drives the cut: the line (drag, click, typed
 height) means ``distance``, a typed or picked k means ``maxclust``, and t or
 depth mean ``inconsistent``, whose cut has no single height, so its line is
 hidden. A switch to ``inconsistent`` without a typed t keeps the current k
-(:func:`threshold_keeping`). The depth is one setting, the view's: the box
+(:func:`hclust.inconsistency.threshold_keeping`). The depth is one setting, the view's: the box
 beside t and the Inconsistency tab's box both show it and both change it.
 
 The height and k boxes are text boxes (``components.widgets.typed_number``):
@@ -23,10 +23,8 @@ the rule is (:mod:`callbacks.typed_cut`).
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, replace
 
-import numpy as np
 from dash import ClientsideFunction, Dash, Input, Output, State, ctx
 from dash.exceptions import PreventUpdate
 
@@ -36,8 +34,9 @@ from callbacks.typed_cut import box_values, kept_cut_message, read_typed, typed_
 from components import ids
 from config import Settings
 from hclust import ClusteringError, Cut, CutRule, Tree, snap_height
-from hclust.aids import CUT_CRITERIA, MAX_INCONSISTENCY_DEPTH, inconsistency_table, max_coefficient
-from hclust.cut import INCONSISTENT, is_number, short_number_between, valid_height, valid_k
+from hclust.aids import CUT_CRITERIA, MAX_INCONSISTENCY_DEPTH, max_coefficient
+from hclust.cut import INCONSISTENT, is_number, valid_height, valid_k
+from hclust.inconsistency import threshold_keeping
 from state.session_store import SessionStore
 
 # Which aid a picked k came from, as the message names it.
@@ -340,49 +339,6 @@ def cut_message(request: CutRequest, before: ViewState, after: ViewState, cut: C
     if before.criterion == INCONSISTENT and request.source in ("graph", "height"):
         return message("You moved the cut line: back to the distance criterion (one height for all clusters).")
     return []
-
-
-def threshold_keeping(tree: Tree, k: int, depth: int) -> float:
-    """The inconsistency threshold t whose cut keeps k clusters, or else the closest count below k.
-
-    Parameters
-    ----------
-    tree : Tree
-    k : int
-        The number of clusters to keep.
-    depth : int
-        The inconsistency depth.
-
-    Returns
-    -------
-    float
-        A short decimal t with ``fcluster(Z, t, 'inconsistent', depth)``
-        giving k clusters if any t does, else the most clusters below k any
-        t gives.
-
-    Raises
-    ------
-    hclust.ClusteringError
-        If ``depth`` is not a whole number from 1 to the largest depth.
-
-    Notes
-    -----
-    The count changes only where t passes a coefficient of
-    ``inconsistent(Z, depth)`` and falls as t grows (a merge stays whole
-    when its coefficient and all those below it are at most t), so a binary
-    search over the distinct coefficients finds the smallest one giving at
-    most k clusters: O(log n) cuts of O(n min(2^depth, n)) each.
-    """
-    coefficients = np.unique(inconsistency_table(tree, depth, top=tree.n_samples - 1).coefficient)
-    low, high = 0, coefficients.size - 1  # at the largest coefficient nothing is split: one cluster
-    while low < high:
-        middle = (low + high) // 2
-        if CutRule.inconsistent(float(coefficients[middle]), depth).apply(tree).n_clusters <= k:
-            high = middle
-        else:
-            low = middle + 1
-    upper = float(coefficients[low + 1]) if low + 1 < coefficients.size else math.inf
-    return short_number_between(float(coefficients[low]), upper)
 
 
 def _chosen_t(request: CutRequest, before: ViewState, after: ViewState, cut: Cut) -> str:

@@ -13,8 +13,8 @@ from playwright.sync_api import Page, expect
 from scipy.cluster.hierarchy import fcluster
 from sklearn.metrics import silhouette_score
 
-from callbacks.cut import threshold_keeping
 from hclust import build_tree
+from hclust.inconsistency import threshold_keeping
 from loaders import load_builtin
 from tests.browser.helpers import (
     PLOT_AREA,

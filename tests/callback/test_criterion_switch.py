@@ -6,9 +6,9 @@ import numpy as np
 import pytest
 from scipy.cluster.hierarchy import fcluster, inconsistent
 
-from callbacks.cut import threshold_keeping
 from components import ids
 from hclust import build_tree
+from hclust.inconsistency import threshold_keeping
 from loaders import load_builtin
 from tests.callback.test_aids_callbacks import message_text, move_cut
 from tests.callback.test_callbacks import choose, tree
