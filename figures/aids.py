@@ -80,7 +80,7 @@ def merge_heights_k_updates(profile: MergeHeightProfile, current_k: int) -> Figu
     if profile.acceleration.size:
         suggested = profile.suggested_k
         y = float(profile.acceleration[suggested - 2])
-        annotations.append(_label(suggested, y, f"elbow: k = {suggested}", SUGGESTION_COLOR))
+        annotations.append(_label(suggested, y, f"elbow: k = {suggested}", SUGGESTION_COLOR, 1, profile.heights.size))
     shapes, annotations = k_marks(annotations, profile.heights.size, current_k)
     return {("layout", "shapes"): shapes, ("layout", "annotations"): annotations}
 
@@ -89,10 +89,10 @@ def silhouette_k_updates(sweep: SilhouetteSweep, current_k: int) -> FigureUpdate
     """The parts of :func:`silhouette_figure` that change with the cut: the current k's line and label."""
     annotations = []
     best = sweep.best_k
+    last = int(sweep.ks[-1]) if sweep.ks.size else 2
     if best is not None:
         y = float(sweep.scores[sweep.ks == best][0])
-        annotations.append(_label(best, y, f"highest: k = {best}", SUGGESTION_COLOR))
-    last = int(sweep.ks[-1]) if sweep.ks.size else 2
+        annotations.append(_label(best, y, f"highest: k = {best}", SUGGESTION_COLOR, 2, last))
     shapes, annotations = k_marks(annotations, last, current_k, first=2)
     return {("layout", "shapes"): shapes, ("layout", "annotations"): annotations}
 
@@ -229,7 +229,9 @@ def sse_figure(sweep: KMeansSweep, current_k: int, revision: str = "") -> go.Fig
     if sweep.bend_k is not None:
         y = float(sweep.sse[sweep.bend_k - 1])
         traces.append(_ring(sweep.bend_k, y, f"bend: k = {sweep.bend_k}"))
-        annotations.append(_label(sweep.bend_k, y, f"bend: k = {sweep.bend_k}", SUGGESTION_COLOR))
+        annotations.append(
+            _label(sweep.bend_k, y, f"bend: k = {sweep.bend_k}", SUGGESTION_COLOR, int(sweep.ks[0]), int(sweep.ks[-1]))
+        )
     figure = go.Figure(traces)
     _k_layout(figure, "k-means squared error", revision, annotations, int(sweep.ks[-1]), current_k)
     figure.update_yaxes(rangemode="tozero", exponentformat="SI")
@@ -344,15 +346,22 @@ def _ring(x: float, y: float, name: str) -> go.Scatter:
     )
 
 
-def _label(x: float, y: float, text: str, color: str) -> dict:
+def _label(x: float, y: float, text: str, color: str, first: int, last: int) -> dict:
+    """A ringed k's label, up and away from the middle of the axis ``first..last``.
+
+    It starts at the end of its short arrow and runs outwards (right of a k in the left half,
+    left of one in the right half), so it never covers the y axis' tick labels or leaves the plot.
+    """
+    right = x <= (first + last) / 2
     return {
         "x": x,
         "y": y,
         "text": f"<b>{text}</b>",
         "showarrow": True,
         "arrowhead": 0,
-        "ax": 34,
+        "ax": 34 if right else -34,
         "ay": -34,
+        "xanchor": "left" if right else "right",
         "font": {"size": LABEL_SIZE + 1, "color": color},
         "bgcolor": "rgba(255,255,255,0.9)",
     }

@@ -299,3 +299,17 @@ def test_the_per_cluster_silhouette_figure_is_valid_plotly_data(classic):
     assert list(validated.data[0].y) == pytest.approx(result.means.tolist())
     assert validated.layout.xaxis.type == "category"
     assert validated.layout.shapes[0].y0 == pytest.approx(result.overall)
+
+
+@pytest.mark.parametrize(("best", "anchor"), [(2, "left"), (3, "left"), (9, "right"), (10, "right")])
+def test_the_highest_k_label_runs_away_from_the_axis_and_stays_in_the_plot(best, anchor):
+    # At k = 2 (the axis' first k) a centred label wrote over the y axis' "1" tick.
+    from figures.aids import silhouette_k_updates
+    from hclust.aids import SilhouetteSweep
+
+    ks = np.arange(2, 11)
+    scores = np.where(ks == best, 0.9, 0.4)
+    sweep = SilhouetteSweep(ks=ks, n_clusters=ks, scores=scores, n_used=100, n_total=100)
+    label = next(a for a in silhouette_k_updates(sweep, 5)[("layout", "annotations")] if "highest" in a["text"])
+    assert label["xanchor"] == anchor
+    assert (label["ax"] > 0) == (anchor == "left")  # the arrow's end is where the text starts
