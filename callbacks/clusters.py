@@ -40,9 +40,7 @@ from loaders import DataError, Dataset
 from loaders.codegen import python_code, uses_vector_linkage
 from loaders.codegen_lessons import lesson_code
 from state.local_cache import LocalCache
-from state.session_store import SessionStore
-
-EXACT = "exact"  # ViewState.tree_mode of SciPy's own tree
+from state.session_store import EXACT, SessionStore
 
 # What the selection callback updates, by name; a reply leaves out what stays.
 SELECTION_OUTPUTS = {
@@ -128,7 +126,7 @@ def view_code(clusters: ClusterView, view: ViewState, algorithm: str | None = No
     """The Python code that reproduces the view (raises DataError when it cannot)."""
     dataset = clusters.dataset
     notes = ()
-    mode = getattr(view, "tree_mode", EXACT)
+    mode = view.tree_mode
     if mode != EXACT:
         notes = (
             f"The app shows an approximate tree ({mode}); this script builds SciPy's exact tree,",
@@ -162,8 +160,8 @@ def shown_geometry(store: SessionStore, view: ViewState):
         view.method,
         view.metric,
         view.p,
-        getattr(view, "zoom_root", None),
-        mode=getattr(view, "tree_mode", None),
+        view.zoom_root,
+        mode=view.tree_mode,
     )
 
 

@@ -23,7 +23,7 @@ from hclust.colors import assign_color_slots, remembered_slots
 from hclust.cut import DEFAULT_INCONSISTENCY_DEPTH, DEFAULT_INCONSISTENCY_T, DISTANCE, INCONSISTENT, CutRule
 from state.local_cache import LocalCache
 from state.refs import DataRef
-from state.session_store import SessionStore
+from state.session_store import EXACT, SessionStore
 
 MAX_CHIPS = 12
 
@@ -55,7 +55,7 @@ class ViewState:
     criterion: str = DISTANCE
     threshold: float | None = None
     depth: int = DEFAULT_INCONSISTENCY_DEPTH
-    tree_mode: str = "exact"
+    tree_mode: str = EXACT
     zoom_root: int | None = None
     present: bool = False
     dark: bool = False

@@ -11,12 +11,12 @@ import numpy as np
 
 from callbacks.render import ViewState
 from hclust.clusters import samples_under
-from state.session_store import EXACT, SessionStore
+from state.session_store import SessionStore
 
 
 def tree_key(view: ViewState) -> str:
     """Names the tree a selection belongs to: node ids mean nothing in another tree."""
-    return f"{view.data}/{view.method}/{view.metric}/{getattr(view, 'tree_mode', EXACT)}"
+    return f"{view.data}/{view.method}/{view.metric}/{view.tree_mode}"
 
 
 def selected_samples(store: SessionStore, view: ViewState, selection: dict | None) -> np.ndarray | None:
